@@ -1,0 +1,2 @@
+# Test suites; see tests/README.md.
+.PHONY: test
