@@ -53,3 +53,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+.PHONY: check
+check: $(HV_ELF)
+	@tools/check.sh

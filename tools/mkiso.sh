@@ -11,7 +11,8 @@ out=$1 hv=$2 cmdline=$3
 shift 3
 
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+log=$(mktemp)
+trap 'rm -rf "$stage" "$log"' EXIT
 mkdir -p "$stage/boot/grub"
 cp "$hv" "$stage/boot/paravane.elf"
 
@@ -35,4 +36,4 @@ while [ $# -ge 2 ]; do
 done
 printf '\tboot\n}\n' >> "$cfg"
 
-grub-mkrescue -o "$out" "$stage" >"$stage/log" 2>&1 || { cat "$stage/log" >&2; exit 1; }
+grub-mkrescue -o "$out" "$stage" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }

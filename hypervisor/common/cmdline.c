@@ -12,8 +12,8 @@
 /* 1 or 0 for a boolean word, -EINVAL for anything else. */
 int parse_bool(const char *s)
 {
-	static const char *const yes[] = { "1", "yes", "true", "on", "enable" };
-	static const char *const no[] = { "0", "no", "false", "off", "disable" };
+	static const char *const yes[] = {"1", "yes", "true", "on", "enable"};
+	static const char *const no[] = {"0", "no", "false", "off", "disable"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (!strcmp(s, yes[i]))
@@ -42,11 +42,8 @@ static int store_uint(const struct kernel_param *p, uint64_t v)
 			return -ERANGE;
 		*(uint32_t *)p->var = (uint32_t)v;
 		return 0;
-	case sizeof(uint64_t):
-		*(uint64_t *)p->var = v;
-		return 0;
-	default:
-		return -EINVAL;
+	case sizeof(uint64_t): *(uint64_t *)p->var = v; return 0;
+	default: return -EINVAL;
 	}
 }
 
@@ -87,15 +84,13 @@ static int apply_param(const struct kernel_param *p, const char *value,
 		if (strlcpy(p->var, value, p->size) >= p->size)
 			return -E2BIG;
 		return 0;
-	case PARAM_CUSTOM:
-		return p->parse(value ? value : "");
+	case PARAM_CUSTOM: return p->parse(value ? value : "");
 	}
 	return -EINVAL;
 }
 
-static const struct kernel_param *find_param(const char *name,
-					     const struct kernel_param *params,
-					     size_t nr)
+static const struct kernel_param *
+find_param(const char *name, const struct kernel_param *params, size_t nr)
 {
 	for (size_t i = 0; i < nr; i++)
 		if (!strcmp(params[i].name, name))
@@ -104,8 +99,7 @@ static const struct kernel_param *find_param(const char *name,
 }
 
 /* Handle one "name[=value]" word; returns 0 or -errno. */
-static int parse_option(char *opt, const struct kernel_param *params,
-			size_t nr)
+static int parse_option(char *opt, const struct kernel_param *params, size_t nr)
 {
 	const struct kernel_param *p;
 	char *value = strchr(opt, '=');
@@ -129,7 +123,8 @@ static int parse_option(char *opt, const struct kernel_param *params,
 	}
 
 	if (rc == -ENOENT)
-		pr_warn("cmdline: unknown option '%s'\n", opt);
+		pr_warn("cmdline: unknown option '%s%s%s'\n", opt,
+			value ? "=" : "", value ? value : "");
 	else if (rc)
 		pr_warn("cmdline: bad value for '%s'%s%s\n", name,
 			value ? ": " : "", value ? value : "");

@@ -120,8 +120,7 @@ static int parse_mmap(const struct mb2_tag *t, struct boot_info *bi)
 			break;
 		}
 		bi->mem[bi->nr_mem++] = (struct mem_region){
-			.addr = e->addr, .len = e->len, .type = e->type
-		};
+			.addr = e->addr, .len = e->len, .type = e->type};
 	}
 	return 0;
 }
@@ -154,8 +153,7 @@ static int parse_tag(const struct mb2_tag *t, struct boot_info *bi)
 	case MB2_TAG_LOADER_NAME:
 		return copy_string(bi->loader, sizeof(bi->loader),
 				   (const char *)(t + 1), body);
-	case MB2_TAG_MODULE:
-		return parse_module(t, bi);
+	case MB2_TAG_MODULE: return parse_module(t, bi);
 	case MB2_TAG_BASIC_MEMINFO:
 		if (t->size < sizeof(*mi))
 			return -EINVAL;
@@ -163,13 +161,10 @@ static int parse_tag(const struct mb2_tag *t, struct boot_info *bi)
 		bi->mem_lower_kb = mi->mem_lower;
 		bi->mem_upper_kb = mi->mem_upper;
 		return 0;
-	case MB2_TAG_MMAP:
-		return parse_mmap(t, bi);
+	case MB2_TAG_MMAP: return parse_mmap(t, bi);
 	case MB2_TAG_ACPI_OLD:
-	case MB2_TAG_ACPI_NEW:
-		return parse_rsdp(t, bi);
-	default:
-		return 0; /* tags we do not use */
+	case MB2_TAG_ACPI_NEW: return parse_rsdp(t, bi);
+	default: return 0; /* tags we do not use */
 	}
 }
 

@@ -32,10 +32,9 @@ static int parse_loglvl(const char *s)
 		const char *name;
 		enum log_level lvl;
 	} names[] = {
-		{ "none", 0 },		{ "error", LOG_ERR },
-		{ "err", LOG_ERR },	{ "warning", LOG_WARN },
-		{ "warn", LOG_WARN },	{ "info", LOG_INFO },
-		{ "debug", LOG_DEBUG }, { "all", LOG_DEBUG },
+		{"none", 0},	       {"error", LOG_ERR}, {"err", LOG_ERR},
+		{"warning", LOG_WARN}, {"warn", LOG_WARN}, {"info", LOG_INFO},
+		{"debug", LOG_DEBUG},  {"all", LOG_DEBUG},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {

@@ -43,7 +43,8 @@ void do_softirq(void)
 	unsigned long bits;
 	bool irqs_on = local_irq_is_enabled();
 
-	while ((bits = __atomic_exchange_n(&pending[cpu], 0, __ATOMIC_SEQ_CST))) {
+	while ((bits = __atomic_exchange_n(&pending[cpu], 0,
+					   __ATOMIC_SEQ_CST))) {
 		local_irq_enable();
 		for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++)
 			if ((bits & (1UL << nr)) && handlers[nr])

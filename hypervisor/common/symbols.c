@@ -35,7 +35,7 @@ const char *symbol_lookup(uintptr_t addr, uintptr_t *offset, uintptr_t *size)
 	}
 	*offset = addr - hv_symbol_addrs[lo];
 	*size = (lo + 1 < hv_symbol_count ? hv_symbol_addrs[lo + 1]
-					   : (uintptr_t)__text_end) -
+					  : (uintptr_t)__text_end) -
 		hv_symbol_addrs[lo];
 	return &hv_symbol_names[hv_symbol_offsets[lo]];
 }

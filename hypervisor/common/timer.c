@@ -109,7 +109,7 @@ void init_timer(struct timer *t, void (*fn)(void *), void *data,
 		unsigned int cpu)
 {
 	ASSERT(cpu < NR_CPUS);
-	*t = (struct timer){ .fn = fn, .data = data, .cpu = cpu };
+	*t = (struct timer){.fn = fn, .data = data, .cpu = cpu};
 }
 
 static s_time_t earliest(const struct timer_queue *q)

@@ -94,10 +94,10 @@ static int parse_int(const char **fmt)
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = {buf, size, 0};
 
 	for (; *fmt; fmt++) {
-		struct spec sp = { .prec = -1 };
+		struct spec sp = {.prec = -1};
 		int lng = 0; /* -2 hh, -1 h, 0 int, 1 long, 2 long long */
 		size_t start;
 		uint64_t u;
@@ -170,7 +170,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else if (lng == -2)
 				u = (unsigned char)u;
 			put_num(&o, u, false,
-				*fmt == 'o' ? 8 : *fmt == 'u' ? 10 : 16,
+				*fmt == 'o'   ? 8
+				: *fmt == 'u' ? 10
+					      : 16,
 				*fmt == 'X', &sp);
 			break;
 		case 'p':
@@ -178,18 +180,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			put_num(&o, (uintptr_t)va_arg(ap, void *), false, 16,
 				false, &sp);
 			break;
-		case 's':
-			put_str(&o, va_arg(ap, const char *), &sp);
-			break;
-		case 'c':
-			put(&o, (char)va_arg(ap, int));
-			break;
-		case '%':
-			put(&o, '%');
-			break;
-		case '\0':
-			fmt--;
-			break;
+		case 's': put_str(&o, va_arg(ap, const char *), &sp); break;
+		case 'c': put(&o, (char)va_arg(ap, int)); break;
+		case '%': put(&o, '%'); break;
+		case '\0': fmt--; break;
 		default:
 			put(&o, '%');
 			put(&o, *fmt);

@@ -37,7 +37,7 @@ static int insert_at(unsigned int i, uint64_t first, uint64_t end)
 		return -ENOSPC;
 	memmove(&ranges[i + 1], &ranges[i],
 		(nr_ranges - i) * sizeof(ranges[0]));
-	ranges[i] = (struct range){ first, end };
+	ranges[i] = (struct range){first, end};
 	nr_ranges++;
 	return 0;
 }

@@ -34,7 +34,7 @@ void frame_table_init(struct page_info *table, unsigned long nr_frames)
 	max_page = nr_frames;
 	for (unsigned long i = 0; i < nr_frames; i++) {
 		table[i] = (struct page_info){
-			.list = { PAGE_LIST_NULL, PAGE_LIST_NULL },
+			.list = {PAGE_LIST_NULL, PAGE_LIST_NULL},
 			.count_info = PGC_state_reserved,
 		};
 	}
@@ -73,8 +73,8 @@ bool get_page(struct page_info *pg, const struct domain *d)
 		if ((x & PGC_count_mask) == 0 ||
 		    (x & PGC_count_mask) == PGC_count_mask)
 			return false;
-	} while (!__atomic_compare_exchange_n(&pg->count_info, &x, x + 1,
-					      false, __ATOMIC_ACQUIRE,
+	} while (!__atomic_compare_exchange_n(&pg->count_info, &x, x + 1, false,
+					      __ATOMIC_ACQUIRE,
 					      __ATOMIC_RELAXED));
 
 	if (READ_ONCE(pg->owner) != d || !d) {
@@ -87,8 +87,8 @@ bool get_page(struct page_info *pg, const struct domain *d)
 /* Drop a general reference; the last one frees (and scrubs) the frame. */
 void put_page(struct page_info *pg)
 {
-	unsigned long x = __atomic_sub_fetch(&pg->count_info, 1,
-					     __ATOMIC_RELEASE);
+	unsigned long x =
+		__atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_RELEASE);
 
 	ASSERT((x & PGC_count_mask) != PGC_count_mask); /* underflow */
 	if ((x & PGC_count_mask) == 0)

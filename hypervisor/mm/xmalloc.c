@@ -12,7 +12,7 @@
 #include <asm/spinlock.h>
 
 #define XMALLOC_MAGIC 0x786d616cU /* "xmal" */
-#define NR_CLASSES 8 /* 32 .. 4096-byte blocks, header included */
+#define NR_CLASSES 8		  /* 32 .. 4096-byte blocks, header included */
 #define MIN_BLOCK_SHIFT 5
 #define LARGE_CLASS 0xffU
 

@@ -36,7 +36,7 @@ typedef struct {
 
 static inline mfn_t _mfn(uint64_t m)
 {
-	return (mfn_t){ m };
+	return (mfn_t){m};
 }
 static inline uint64_t mfn_x(mfn_t m)
 {
@@ -44,7 +44,7 @@ static inline uint64_t mfn_x(mfn_t m)
 }
 static inline gfn_t _gfn(uint64_t g)
 {
-	return (gfn_t){ g };
+	return (gfn_t){g};
 }
 static inline uint64_t gfn_x(gfn_t g)
 {
@@ -52,7 +52,7 @@ static inline uint64_t gfn_x(gfn_t g)
 }
 static inline pfn_t _pfn(uint64_t p)
 {
-	return (pfn_t){ p };
+	return (pfn_t){p};
 }
 static inline uint64_t pfn_x(pfn_t p)
 {
@@ -60,7 +60,7 @@ static inline uint64_t pfn_x(pfn_t p)
 }
 static inline paddr_t _paddr(uint64_t a)
 {
-	return (paddr_t){ a };
+	return (paddr_t){a};
 }
 static inline uint64_t paddr_x(paddr_t a)
 {

@@ -21,13 +21,13 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 
-#define container_of(ptr, type, member) \
+#define container_of(ptr, type, member)                                        \
 	((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
 
-#define ROUNDUP(x, a) (((x) + (a) - 1) / (a) * (a))
+#define ROUNDUP(x, a) (((x) + (a)-1) / (a) * (a))
 #define ROUNDDOWN(x, a) ((x) / (a) * (a))
-#define IS_ALIGNED(x, a) (((x) & ((a) - 1)) == 0)
-#define DIV_ROUND_UP(x, d) (((x) + (d) - 1) / (d))
+#define IS_ALIGNED(x, a) (((x) & ((a)-1)) == 0)
+#define DIV_ROUND_UP(x, d) (((x) + (d)-1) / (d))
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))

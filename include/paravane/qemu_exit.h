@@ -12,7 +12,7 @@
 
 #define PARAVANE_EXIT_SUCCESS 0x10 /* the run did what it was asked */
 #define PARAVANE_EXIT_FAILURE 0x11 /* a test reported failure */
-#define PARAVANE_EXIT_PANIC 0x12 /* the hypervisor panicked and halted */
+#define PARAVANE_EXIT_PANIC 0x12   /* the hypervisor panicked and halted */
 
 /* Host-side exit status of QEMU for a value written to the port. */
 #define PARAVANE_QEMU_STATUS(v) (((v) << 1) | 1)

@@ -101,13 +101,14 @@ static const struct acpi_rsdp *scan_for_rsdp(paddr_t *where)
 {
 	static const struct {
 		uint64_t start, len;
-	} areas[] = { { 0x9fc00, 0x400 }, { 0xe0000, 0x20000 } };
+	} areas[] = {{0x9fc00, 0x400}, {0xe0000, 0x20000}};
 
 	for (size_t a = 0; a < ARRAY_SIZE(areas); a++) {
 		const uint8_t *p = ioremap(_paddr(areas[a].start), areas[a].len,
 					   PAGE_HV_RO);
 
-		for (uint64_t off = 0; p && off + 36 <= areas[a].len; off += 16) {
+		for (uint64_t off = 0; p && off + 36 <= areas[a].len;
+		     off += 16) {
 			if (rsdp_valid((const void *)(p + off), 36)) {
 				*where = _paddr(areas[a].start + off);
 				return (const void *)(p + off);
@@ -142,13 +143,15 @@ static void parse_madt(const struct acpi_madt *m)
 				memcpy(&addr, p + 4, 4);
 				memcpy(&gsi, p + 8, 4);
 				acpi.ioapics[acpi.nr_ioapics].id = p[2];
-				acpi.ioapics[acpi.nr_ioapics].addr = _paddr(addr);
+				acpi.ioapics[acpi.nr_ioapics].addr =
+					_paddr(addr);
 				acpi.ioapics[acpi.nr_ioapics].gsi_base = gsi;
 				acpi.nr_ioapics++;
 			}
 			break;
 		case MADT_OVERRIDE:
-			if (p[1] >= 10 && acpi.nr_overrides < MAX_IRQ_OVERRIDES) {
+			if (p[1] >= 10 &&
+			    acpi.nr_overrides < MAX_IRQ_OVERRIDES) {
 				unsigned int i = acpi.nr_overrides++;
 
 				acpi.overrides[i].bus_irq = p[3];
@@ -164,8 +167,7 @@ static void parse_madt(const struct acpi_madt *m)
 				acpi.lapic_addr = _paddr(a);
 			}
 			break;
-		default:
-			break;
+		default: break;
 		}
 		p += p[1];
 	}
@@ -179,7 +181,8 @@ static void parse_table(const struct acpi_header *h)
 	else if (!memcmp(h->signature, "HPET", 4) &&
 		 h->length >= sizeof(struct acpi_hpet)) {
 		acpi.have_hpet = true;
-		acpi.hpet_addr = _paddr(((const struct acpi_hpet *)h)->base.address);
+		acpi.hpet_addr =
+			_paddr(((const struct acpi_hpet *)h)->base.address);
 	}
 }
 
@@ -189,9 +192,9 @@ static void print_summary(const char *sigs)
 
 	if (paddr_x(acpi.rsdp))
 		snprintf(where, sizeof(where), "at %#lx", paddr_x(acpi.rsdp));
-	pr_info("ACPI: RSDP %s, revision %u, OEM '%s'; %s at %#lx\n",
-		where, acpi.revision, acpi.oem_id,
-		acpi.root_is_xsdt ? "XSDT" : "RSDT", paddr_x(acpi.root));
+	pr_info("ACPI: RSDP %s, revision %u, OEM '%s'; %s at %#lx\n", where,
+		acpi.revision, acpi.oem_id, acpi.root_is_xsdt ? "XSDT" : "RSDT",
+		paddr_x(acpi.root));
 	pr_info("ACPI: tables:%s\n", sigs);
 	pr_info("ACPI: %u CPU(s), local APIC at %#lx\n", acpi.nr_cpus,
 		paddr_x(acpi.lapic_addr));

@@ -116,8 +116,8 @@ void lapic_init(void)
 	lapic_write(APIC_TPR, 0);
 	lapic_write(APIC_SVR, SVR_ENABLE | SPURIOUS_VECTOR);
 	lapic_write(APIC_LVT_LINT0, LVT_MASKED);
-	lapic_write(APIC_LVT_LINT1, (base & APIC_BASE_BSP) ? LVT_NMI
-							   : LVT_MASKED);
+	lapic_write(APIC_LVT_LINT1,
+		    (base & APIC_BASE_BSP) ? LVT_NMI : LVT_MASKED);
 	lapic_write(APIC_LVT_ERROR, APIC_ERROR_VECTOR);
 	lapic_write(APIC_ESR, 0);
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
@@ -164,8 +164,9 @@ void lapic_timer_init(void)
 		panic("apic: the APIC timer does not count\n");
 	time_scale_init(&ns_to_ticks, 1000000000UL, timer_hz);
 	time_scale_init(&ns_to_tsc, 1000000000UL, tsc_hz());
-	lapic_write(APIC_LVT_TIMER, TIMER_VECTOR |
-			(use_tsc_deadline ? LVT_TIMER_TSC_DEADLINE : 0));
+	lapic_write(APIC_LVT_TIMER,
+		    TIMER_VECTOR |
+			    (use_tsc_deadline ? LVT_TIMER_TSC_DEADLINE : 0));
 	pr_info("APIC: local APIC %u, timer %lu.%03lu MHz, %s mode\n",
 		lapic_id(), timer_hz / 1000000, (timer_hz / 1000) % 1000,
 		use_tsc_deadline ? "TSC-deadline" : "one-shot");
@@ -198,9 +199,11 @@ void reprogram_timer(s_time_t deadline)
 		wrmsr(MSR_IA32_TSC_DEADLINE,
 		      rdtsc() + time_scale_apply((uint64_t)delta, &ns_to_tsc));
 	} else {
-		uint64_t ticks = time_scale_apply((uint64_t)delta, &ns_to_ticks);
+		uint64_t ticks =
+			time_scale_apply((uint64_t)delta, &ns_to_ticks);
 
 		lapic_write(APIC_TIMER_INITIAL,
-			    (uint32_t)MIN(MAX(ticks, 1UL), (uint64_t)UINT32_MAX));
+			    (uint32_t)MIN(MAX(ticks, 1UL),
+					  (uint64_t)UINT32_MAX));
 	}
 }

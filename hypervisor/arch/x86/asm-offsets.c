@@ -7,8 +7,7 @@
 
 #include <asm/stack.h>
 
-#define DEFINE(sym, val) \
-	__asm__ __volatile__("\n->" #sym " %0" ::"i"(val))
+#define DEFINE(sym, val) __asm__ __volatile__("\n->" #sym " %0" ::"i"(val))
 #define OFFSET(sym, str, mem) DEFINE(sym, offsetof(struct str, mem))
 
 void asm_offsets(void);

@@ -14,8 +14,7 @@ static void describe_pf(uint32_t ec)
 {
 	pr_err("Page fault: %s, %s, %s%s%s (error code %04x)\n",
 	       ec & 1 ? "protection violation" : "not present",
-	       ec & 2 ? "write" : "read",
-	       ec & 4 ? "user" : "supervisor",
+	       ec & 2 ? "write" : "read", ec & 4 ? "user" : "supervisor",
 	       ec & 8 ? ", reserved bit" : "",
 	       ec & 16 ? ", instruction fetch" : "", ec);
 }
@@ -25,8 +24,8 @@ void show_registers(const struct cpu_user_regs *regs)
 {
 	unsigned int vec = regs->entry_vector;
 
-	pr_err("CPU: %u   vector: %u   error code: %08x\n",
-	       smp_processor_id(), vec, regs->error_code);
+	pr_err("CPU: %u   vector: %u   error code: %08x\n", smp_processor_id(),
+	       vec, regs->error_code);
 	print_symbol("RIP: ", regs->rip);
 	pr_err("CS: %04x   SS: %04x   RFLAGS: %016lx\n", regs->cs, regs->ss,
 	       regs->rflags);
@@ -36,8 +35,8 @@ void show_registers(const struct cpu_user_regs *regs)
 	       regs->rsi, regs->rdi);
 	pr_err("rbp: %016lx   rsp: %016lx   r8:  %016lx\n", regs->rbp,
 	       regs->rsp, regs->r8);
-	pr_err("r9:  %016lx   r10: %016lx   r11: %016lx\n", regs->r9,
-	       regs->r10, regs->r11);
+	pr_err("r9:  %016lx   r10: %016lx   r11: %016lx\n", regs->r9, regs->r10,
+	       regs->r11);
 	pr_err("r12: %016lx   r13: %016lx   r14: %016lx\n", regs->r12,
 	       regs->r13, regs->r14);
 	pr_err("r15: %016lx\n", regs->r15);

@@ -26,8 +26,8 @@ static void print_memory_map(const struct boot_info *bi)
 {
 	uint64_t ram = 0;
 
-	pr_info("Memory map (from %s):\n", bi->loader[0] ? bi->loader
-							  : "the boot loader");
+	pr_info("Memory map (from %s):\n",
+		bi->loader[0] ? bi->loader : "the boot loader");
 	for (unsigned int i = 0; i < bi->nr_mem; i++) {
 		const struct mem_region *r = &bi->mem[i];
 
@@ -74,8 +74,8 @@ void mm_init(const struct boot_info *bi)
 	if (!max_ram)
 		panic("mm: the memory map has no RAM\n");
 
-	image_end = ROUNDUP((uintptr_t)__image_end - HV_IMAGE_VIRT_BASE,
-			    PAGE_SIZE);
+	image_end =
+		ROUNDUP((uintptr_t)__image_end - HV_IMAGE_VIRT_BASE, PAGE_SIZE);
 	bootmem_reserve(_mfn(0), LOW_MEMORY_END >> PAGE_SHIFT);
 	bootmem_reserve(_mfn(HV_BOOT_PHYS >> PAGE_SHIFT),
 			(image_end - HV_BOOT_PHYS) >> PAGE_SHIFT);
@@ -90,7 +90,8 @@ void mm_init(const struct boot_info *bi)
 	paging_init(bi);
 
 	nr_frames = max_ram >> PAGE_SHIFT;
-	ft_pages = DIV_ROUND_UP(nr_frames * sizeof(struct page_info), PAGE_SIZE);
+	ft_pages =
+		DIV_ROUND_UP(nr_frames * sizeof(struct page_info), PAGE_SIZE);
 	ft = bootmem_alloc(ft_pages, ft_pages >= 512 ? 512 : 1, BOOT_LIMIT);
 	if (mfn_x(ft) == INVALID_MFN_RAW ||
 	    map_pages(FRAMETABLE_VIRT_START, ft, ft_pages, PAGE_HV_RW))

@@ -77,7 +77,7 @@ static int shatter_l2(pte_t *l2e)
 static pte_t *walk(pte_t *l4, uintptr_t va, bool want_l1)
 {
 	pte_t *t = l4;
-	unsigned int idx[] = { l4_index(va), l3_index(va), l2_index(va) };
+	unsigned int idx[] = {l4_index(va), l3_index(va), l2_index(va)};
 
 	for (unsigned int lvl = 0; lvl < 3; lvl++) {
 		pte_t *e = &t[idx[lvl]];
@@ -151,8 +151,9 @@ void unmap_pages(uintptr_t va, unsigned long nr)
 /* Translate a hypervisor virtual address by walking the page tables. */
 bool lookup_mapping(uintptr_t va, paddr_t *pa, uint64_t *flags)
 {
-	pte_t *t = idle_l4 ? idle_l4 : (pte_t *)maddr_to_virt(_paddr(
-					       read_cr3() & PTE_ADDR_MASK));
+	pte_t *t = idle_l4 ? idle_l4
+			   : (pte_t *)maddr_to_virt(
+				     _paddr(read_cr3() & PTE_ADDR_MASK));
 	unsigned int shift = L4_SHIFT;
 
 	for (int lvl = 4; lvl >= 1; lvl--, shift -= 9) {
@@ -163,7 +164,8 @@ bool lookup_mapping(uintptr_t va, paddr_t *pa, uint64_t *flags)
 		if (lvl == 1 || (lvl <= 3 && (e & _PAGE_PSE))) {
 			uint64_t mask = (1UL << shift) - 1;
 
-			*pa = _paddr(((e & PTE_ADDR_MASK) & ~mask) | (va & mask));
+			*pa = _paddr(((e & PTE_ADDR_MASK) & ~mask) |
+				     (va & mask));
 			if (flags)
 				*flags = e & ~PTE_ADDR_MASK;
 			return true;
@@ -192,7 +194,8 @@ static void map_image_range(pte_t *l4, const char *start, const char *end,
 			    uint64_t flags)
 {
 	uintptr_t va = ROUNDDOWN((uintptr_t)start, PAGE_SIZE);
-	unsigned long nr = (ROUNDUP((uintptr_t)end, PAGE_SIZE) - va) >> PAGE_SHIFT;
+	unsigned long nr = (ROUNDUP((uintptr_t)end, PAGE_SIZE) - va) >>
+			   PAGE_SHIFT;
 
 	if (map_in(l4, va, _mfn((va - HV_IMAGE_VIRT_BASE) >> PAGE_SHIFT), nr,
 		   flags, false))

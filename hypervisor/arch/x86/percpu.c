@@ -34,7 +34,8 @@ static void *gdt_zero_page;
 
 static struct cpu_info *cpu_info_of(uintptr_t block)
 {
-	return (struct cpu_info *)(block + STACK_SIZE - sizeof(struct cpu_info));
+	return (struct cpu_info *)(block + STACK_SIZE -
+				   sizeof(struct cpu_info));
 }
 
 static void fill_reserved_gdt(uint64_t *r, const struct tss64 *tss)
@@ -66,7 +67,7 @@ static void init_tss(struct tss64 *tss, uintptr_t block)
 
 static void load_gdt(uintptr_t base)
 {
-	struct desc_ptr p = { GDT_LIMIT, base };
+	struct desc_ptr p = {GDT_LIMIT, base};
 
 	lgdt(&p);
 	__asm__ __volatile__("pushq %[cs]\n\t"

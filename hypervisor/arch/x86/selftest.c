@@ -42,10 +42,16 @@ static bool fault_pf(void)
 	return false;
 }
 
+/*
+ * The faulting functions below keep a frame (the volatile local) so that
+ * the backtrace shows their caller, as it would for any real function.
+ */
 static bool fault_ud(void)
 {
-	__asm__ __volatile__("ud2");
-	return false;
+	volatile int frame = 0;
+
+	__asm__ __volatile__("ud2" ::"r"(&frame) : "memory");
+	return frame;
 }
 
 static bool fault_gp(void)
@@ -58,9 +64,11 @@ static bool fault_gp(void)
 
 static bool fault_de(void)
 {
-	volatile int zero = 0;
+	volatile unsigned int zero = 0;
+	unsigned int lo = 1, hi = 0;
 
-	sink = 1 / zero;
+	__asm__ __volatile__("divl %2" : "+a"(lo), "+d"(hi) : "r"(zero));
+	sink = (int)lo;
 	return false;
 }
 
@@ -111,7 +119,7 @@ static void timer_fn(void *data)
  */
 static bool timers(void)
 {
-	static const unsigned int ms[NR_TEST_TIMERS] = { 40, 10, 30, 5, 20, 15 };
+	static const unsigned int ms[NR_TEST_TIMERS] = {40, 10, 30, 5, 20, 15};
 	struct timer t[NR_TEST_TIMERS];
 	s_time_t start = NOW(), deadline[NR_TEST_TIMERS];
 	bool ok = true;
@@ -121,8 +129,8 @@ static bool timers(void)
 		init_timer(&t[i], timer_fn, (void *)(uintptr_t)i, 0);
 		set_timer(&t[i], deadline[i]);
 	}
-	stop_timer(&t[2]);			/* 30 ms: never fires */
-	deadline[5] = start + MILLISECS(50);	/* 15 ms moved to 50 ms */
+	stop_timer(&t[2]);		     /* 30 ms: never fires */
+	deadline[5] = start + MILLISECS(50); /* 15 ms moved to 50 ms */
 	set_timer(&t[5], deadline[5]);
 
 	while (NOW() < start + MILLISECS(200) &&
@@ -138,7 +146,8 @@ static bool timers(void)
 		unsigned int k = fire_order[i];
 
 		pr_info("selftest: timer %u (%u ms) fired at +%ld us, %ld us late\n",
-			k, k == 5 ? 50 : ms[k], (long)((fired_at[k] - start) / 1000),
+			k, k == 5 ? 50 : ms[k],
+			(long)((fired_at[k] - start) / 1000),
 			(long)((fired_at[k] - deadline[k]) / 1000));
 		if (fired_at[k] < deadline[k])
 			ok = false;
@@ -154,7 +163,7 @@ static bool timers(void)
 static bool heap(void)
 {
 	unsigned long before = heap_free_pages();
-	struct page_info *pg[MAX_ORDER + 1] = { 0 };
+	struct page_info *pg[MAX_ORDER + 1] = {0};
 	bool ok = true;
 
 	for (unsigned int o = 0; o <= 10; o++) {
@@ -183,16 +192,11 @@ static const struct {
 	const char *name;
 	bool (*fn)(void);
 } selftests[] = {
-	{ "ready", test_ready },
-	{ "fault-pf", fault_pf },
-	{ "fault-ud", fault_ud },
-	{ "fault-gp", fault_gp },
-	{ "fault-de", fault_de },
-	{ "stack-overflow", stack_overflow },
-	{ "assert", failed_assert },
-	{ "nmi", nmi },
-	{ "timers", timers },
-	{ "heap", heap },
+	{"ready", test_ready},	   {"fault-pf", fault_pf},
+	{"fault-ud", fault_ud},	   {"fault-gp", fault_gp},
+	{"fault-de", fault_de},	   {"stack-overflow", stack_overflow},
+	{"assert", failed_assert}, {"nmi", nmi},
+	{"timers", timers},	   {"heap", heap},
 };
 
 /* Run the self-test named on the command line and end the run. */

@@ -68,8 +68,8 @@ static void __noreturn start_paravane_late(void)
 	open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
 	local_irq_enable();
 
-	pr_info("Paravane ready: %u CPU(s) found, %lu MiB free\n",
-		acpi.nr_cpus, heap_free_pages() >> 8);
+	pr_info("Paravane ready: %u CPU(s) found, %lu MiB free\n", acpi.nr_cpus,
+		heap_free_pages() >> 8);
 	if (selftest_requested())
 		selftest_run();
 	idle_loop();
@@ -89,7 +89,8 @@ void start_paravane(uint32_t mbi_pa)
 	if (rc)
 		panic("malformed multiboot2 information at %#x\n", mbi_pa);
 	cmdline_parse(bi->cmdline, __setup_start,
-		      (size_t)(__setup_end - __setup_start));
+		      ((uintptr_t)__setup_end - (uintptr_t)__setup_start) /
+			      sizeof(struct kernel_param));
 	console_init();
 
 	pr_info("Paravane %s, a paravirtualizing microhypervisor (guest ABI: %s)\n",

@@ -70,7 +70,7 @@ static void set_gate(unsigned int vec, unsigned int dpl, unsigned int ist)
 void trap_init(void)
 {
 	static bool built;
-	struct desc_ptr p = { sizeof(idt) - 1, (uintptr_t)idt };
+	struct desc_ptr p = {sizeof(idt) - 1, (uintptr_t)idt};
 
 	if (!built) {
 		for (unsigned int v = 0; v < NR_VECTORS; v++)
@@ -129,14 +129,9 @@ static void do_double_fault(struct cpu_user_regs *regs)
 static void do_exception(struct cpu_user_regs *regs)
 {
 	switch (regs->entry_vector) {
-	case X86_EXC_NMI:
-		do_nmi(regs);
-		return;
-	case X86_EXC_DF:
-		do_double_fault(regs);
-		return;
-	default:
-		break;
+	case X86_EXC_NMI: do_nmi(regs); return;
+	case X86_EXC_DF: do_double_fault(regs); return;
+	default: break;
 	}
 	if ((regs->cs & 3) != 0)
 		fatal_trap(regs, "from ring 3 with no guest support");

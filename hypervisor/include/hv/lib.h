@@ -45,10 +45,10 @@ void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 void assert_failed(const char *expr, const char *file, int line) __noreturn;
 
 /* ASSERT is for Paravane's own bugs only; a guest's mistake is an errno. */
-#define ASSERT(p)                                           \
-	do {                                                \
-		if (unlikely(!(p)))                         \
-			assert_failed(#p, __FILE__, __LINE__); \
+#define ASSERT(p)                                                              \
+	do {                                                                   \
+		if (unlikely(!(p)))                                            \
+			assert_failed(#p, __FILE__, __LINE__);                 \
 	} while (0)
 #define BUG() assert_failed("BUG", __FILE__, __LINE__)
 

@@ -29,7 +29,8 @@ struct page_info {
 			unsigned long type_info;
 		} inuse;
 		struct {
-			unsigned int order; /* valid on the head of a free block */
+			unsigned int
+				order; /* valid on the head of a free block */
 			unsigned int pad;
 		} free;
 	} u;
@@ -42,8 +43,8 @@ struct page_info {
 #define PGC_state_inuse (0UL << PGC_state_shift)
 #define PGC_state_free (1UL << PGC_state_shift)
 #define PGC_state_reserved (2UL << PGC_state_shift) /* not RAM, or firmware */
-#define PGC_allocated (1UL << 61) /* owner holds its allocation reference */
-#define PGC_hv_heap (1UL << 60) /* hypervisor heap frame */
+#define PGC_allocated (1UL << 61)  /* owner holds its allocation reference */
+#define PGC_hv_heap (1UL << 60)	   /* hypervisor heap frame */
 #define PGC_need_scrub (1UL << 59) /* free, contents not yet cleared */
 #define PGC_count_mask ((1UL << 48) - 1)
 

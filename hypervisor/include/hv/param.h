@@ -27,16 +27,16 @@ enum param_type {
 struct kernel_param {
 	const char *name;
 	enum param_type type;
-	void *var; /* bool, unsigned int/long, uint64_t or char[] */
+	void *var;   /* bool, unsigned int/long, uint64_t or char[] */
 	size_t size; /* sizeof(*var) */
 	int (*parse)(const char *value); /* PARAM_CUSTOM: 0 or -errno */
 };
 
 #define PARAM_ID_(l) __param_##l
 #define PARAM_ID(l) PARAM_ID_(l)
-#define DEFINE_PARAM_(n, t, v, s, f)                                     \
-	static const struct kernel_param PARAM_ID(__LINE__) __used        \
-		__section(".init.setup") __aligned(8) = { n, t, v, s, f }
+#define DEFINE_PARAM_(n, t, v, s, f)                                           \
+	static const struct kernel_param PARAM_ID(__LINE__)                    \
+		__used __section(".init.setup") __aligned(8) = {n, t, v, s, f}
 
 #define boolean_param(n, v) DEFINE_PARAM_(n, PARAM_BOOL, &(v), sizeof(v), NULL)
 #define integer_param(n, v) DEFINE_PARAM_(n, PARAM_UINT, &(v), sizeof(v), NULL)

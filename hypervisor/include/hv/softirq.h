@@ -5,11 +5,9 @@
 #ifndef HV_SOFTIRQ_H
 #define HV_SOFTIRQ_H
 
-enum softirq_nr {
-	TIMER_SOFTIRQ,
-	SCHEDULE_SOFTIRQ,
-	NR_SOFTIRQS
-};
+#include <stdbool.h>
+
+enum softirq_nr { TIMER_SOFTIRQ, SCHEDULE_SOFTIRQ, NR_SOFTIRQS };
 
 typedef void (*softirq_handler_t)(void);
 

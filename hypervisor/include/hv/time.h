@@ -11,9 +11,9 @@
 typedef int64_t s_time_t;
 
 #define NANOSECS(n) ((s_time_t)(n))
-#define MICROSECS(us) ((s_time_t)(us) * 1000)
-#define MILLISECS(ms) ((s_time_t)(ms) * 1000000)
-#define SECONDS(s) ((s_time_t)(s) * 1000000000)
+#define MICROSECS(us) ((s_time_t)(us)*1000)
+#define MILLISECS(ms) ((s_time_t)(ms)*1000000)
+#define SECONDS(s) ((s_time_t)(s)*1000000000)
 
 /* ns = ((delta << shift) * mul) >> 32, or delta >> -shift for shift < 0. */
 struct time_scale {

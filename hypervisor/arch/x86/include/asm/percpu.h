@@ -6,6 +6,8 @@
 #define ASM_PERCPU_H
 
 #include <hv/percpu.h>
+#include <paravane/compiler.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <asm/desc.h>
@@ -13,7 +15,8 @@
 
 /* Per-vCPU GDT and LDT windows in the per-domain area (slot 260). */
 #define GDT_LDT_VCPU_SHIFT 17
-#define GDT_VIRT(vcpu) (PERDOMAIN_VIRT_START + ((uintptr_t)(vcpu) << GDT_LDT_VCPU_SHIFT))
+#define GDT_VIRT(vcpu)                                                         \
+	(PERDOMAIN_VIRT_START + ((uintptr_t)(vcpu) << GDT_LDT_VCPU_SHIFT))
 #define LDT_VIRT(vcpu) (GDT_VIRT(vcpu) + (1UL << (GDT_LDT_VCPU_SHIFT - 1)))
 
 /* Each CPU's SYSCALL stubs: one executable page in the vmap area. */

@@ -20,7 +20,8 @@ static inline struct cpuid_regs cpuid_count(uint32_t leaf, uint32_t sub)
 	struct cpuid_regs r;
 
 	__asm__ __volatile__("cpuid"
-			     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx),
+			       "=d"(r.edx)
 			     : "a"(leaf), "c"(sub));
 	return r;
 }
@@ -60,16 +61,16 @@ static inline uint64_t rdtsc_ordered(void)
 	return rdtsc();
 }
 
-#define DEFINE_CR_ACCESSORS(n)                                              \
-	static inline uint64_t read_cr##n(void)                             \
-	{                                                                   \
-		uint64_t v;                                                 \
-		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));       \
-		return v;                                                   \
-	}                                                                   \
-	static inline void write_cr##n(uint64_t v)                          \
-	{                                                                   \
-		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory"); \
+#define DEFINE_CR_ACCESSORS(n)                                                 \
+	static inline uint64_t read_cr##n(void)                                \
+	{                                                                      \
+		uint64_t v;                                                    \
+		__asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v));          \
+		return v;                                                      \
+	}                                                                      \
+	static inline void write_cr##n(uint64_t v)                             \
+	{                                                                      \
+		__asm__ __volatile__("mov %0, %%cr" #n ::"r"(v) : "memory");   \
 	}
 DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)

@@ -44,7 +44,9 @@ struct cpu_info {
  * to be a multiple of 16.
  */
 _Static_assert((sizeof(struct cpu_info) -
-		__builtin_offsetof(struct cpu_info, guest_regs.es)) % 16 == 0,
+		__builtin_offsetof(struct cpu_info, guest_regs.es)) %
+			       16 ==
+		       0,
 	       "cpu_info layout breaks the ring-3 trap frame");
 
 static inline struct cpu_info *get_cpu_info(void)
