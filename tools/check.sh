@@ -24,7 +24,7 @@ if ! cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	--enable=warning,performance,portability \
 	--std=c11 --platform=unix64 -D__x86_64__ -D__XEN__ -D__GNUC__ \
 	--suppress=missingIncludeSystem \
-	$hv_inc $(git ls-files 'hypervisor/*.c'); then
+	$hv_inc $(git ls-files 'hypervisor/*.c' 'lib/*.c'); then
 	fail=1
 fi
 

@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #include <hv/errno.h>
-#include <hv/string.h>
+#include <paravane/printf.h>
+#include <paravane/string.h>
 
 /* Log levels, most severe first; loglvl= on the command line picks the cut. */
 enum log_level {
@@ -35,10 +36,6 @@ void printk_force_unlock(void);
 #define pr_warn(...) printk_level(LOG_WARN, __VA_ARGS__)
 #define pr_info(...) printk_level(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) printk_level(LOG_DEBUG, __VA_ARGS__)
-
-// common/vsnprintf.c
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 // common/panic.c
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;

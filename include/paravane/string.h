@@ -1,9 +1,10 @@
 /*
- * String and memory helpers, implemented in common/string.c (the compiler
- * may also inline its builtins for the mem* functions).
+ * The freestanding string library shared by the hypervisor and pvguest
+ * (lib/string.c, lib/strutil.c). Host-compiled unit tests use the C
+ * library's own mem* and str* functions instead.
  */
-#ifndef HV_STRING_H
-#define HV_STRING_H
+#ifndef PARAVANE_STRING_H
+#define PARAVANE_STRING_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -11,7 +12,7 @@
 #ifdef PARAVANE_HOST_TEST
 #include <string.h>
 #else
-// common/string.c
+// lib/string.c
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -23,9 +24,9 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 #endif
 
-// common/strutil.c (also built for host tests)
+// lib/strutil.c (also built for host tests)
 size_t strlcpy(char *dst, const char *src, size_t size);
 uint64_t parse_uint(const char *s, const char **end);
 uint64_t parse_size(const char *s, const char **end);
 
-#endif /* HV_STRING_H */
+#endif /* PARAVANE_STRING_H */

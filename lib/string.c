@@ -1,8 +1,9 @@
 /*
  * Freestanding memory and string primitives. The mem* functions use the
  * x86 string instructions, which QEMU's TCG and hardware both run fast.
+ * Shared by the hypervisor and pvguest.
  */
-#include <hv/lib.h>
+#include <paravane/string.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

@@ -2,7 +2,9 @@
  * String utilities shared by the command-line and boot-information
  * parsers. Pure functions, also built into the host unit tests.
  */
-#include <hv/lib.h>
+#include <paravane/compiler.h>
+#include <paravane/string.h>
+#include <stdbool.h>
 
 /*
  * Copy at most size - 1 bytes of src into dst and terminate it; returns

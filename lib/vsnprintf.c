@@ -4,7 +4,11 @@
  * p s c %. Output is always NUL-terminated when size > 0; the return value
  * is the length the full output would have had.
  */
-#include <hv/lib.h>
+#include <paravane/compiler.h>
+#include <paravane/printf.h>
+#include <paravane/string.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 struct out {
 	char *buf;
