@@ -173,6 +173,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				u = (unsigned short)u;
 			else if (lng == -2)
 				u = (unsigned char)u;
+			/* '+' and ' ' apply to signed conversions only. */
+			sp.plus = sp.space = false;
 			put_num(&o, u, false,
 				*fmt == 'o'   ? 8
 				: *fmt == 'u' ? 10
@@ -181,11 +183,16 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		case 'p':
 			sp.alt = true;
+			sp.plus = sp.space = false;
 			put_num(&o, (uintptr_t)va_arg(ap, void *), false, 16,
 				false, &sp);
 			break;
 		case 's': put_str(&o, va_arg(ap, const char *), &sp); break;
-		case 'c': put(&o, (char)va_arg(ap, int)); break;
+		case 'c':
+			if (!sp.left)
+				pad(&o, ' ', sp.width - 1);
+			put(&o, (char)va_arg(ap, int));
+			break;
 		case '%': put(&o, '%'); break;
 		case '\0': fmt--; break;
 		default:

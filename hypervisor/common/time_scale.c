@@ -27,7 +27,11 @@ void time_scale_init(struct time_scale *ts, uint64_t from_hz, uint64_t to_hz)
 		shift++;
 	}
 	while (to_hz < from_hz / 2) {
-		from_hz >>= 1;
+		/* Double to_hz while it fits: halving from_hz drops bits. */
+		if (to_hz <= UINT32_MAX / 2)
+			to_hz <<= 1;
+		else
+			from_hz >>= 1;
 		shift--;
 	}
 	ratio = (to_hz << 32) / from_hz;

@@ -69,6 +69,8 @@ void bootmem_reserve(mfn_t first, unsigned long nr)
 {
 	uint64_t s = mfn_x(first), e = s + nr;
 
+	if (!nr)
+		return; /* an empty range (say, an empty module) splits nothing */
 	for (unsigned int i = 0; i < nr_ranges;) {
 		struct range r = ranges[i];
 

@@ -10,9 +10,10 @@
  * the same order.
  *
  * Scrubbing: frames that enter the heap at boot may hold anything, so they
- * carry PGC_need_scrub and are cleared when first allocated; frames a
- * domain gives back are cleared before they are freed. No frame reaches a
- * new owner with an old owner's data.
+ * carry PGC_need_scrub and are cleared when first allocated; so do the
+ * hypervisor's own frames once freed (free_xenheap_pages). Frames a domain
+ * gives back are cleared before they are freed. No frame reaches a new
+ * owner with an old owner's data.
  *
  * Lock: heap_lock protects the free lists and counters; it nests inside
  * no other lock except printk's.
@@ -211,7 +212,9 @@ void free_xenheap_pages(void *v, unsigned int order)
 	pg = mfn_to_page(virt_to_mfn(v));
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		ASSERT(pg[i].count_info & PGC_hv_heap);
-		pg[i].count_info &= ~PGC_hv_heap;
+		/* The next owner may be a domain: clear it before reuse. */
+		pg[i].count_info = (pg[i].count_info & ~PGC_hv_heap) |
+				   PGC_need_scrub;
 	}
 	free_heap_pages(pg, order);
 }

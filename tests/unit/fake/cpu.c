@@ -1,0 +1,59 @@
+/*
+ * The state of the one fake CPU: its interrupt flag (fake/asm/processor.h),
+ * the locks it holds (fake/asm/spinlock.h) and its number
+ * (fake/asm/stack.h). Interrupts start enabled, as in a running
+ * hypervisor.
+ */
+#include <asm/spinlock.h>
+#include <asm/stack.h>
+
+#include "fake.h"
+
+#define MAX_HELD 16
+
+bool fake_irq_enabled = true;
+struct cpu_info fake_cpu_info;
+
+static spinlock_t *held[MAX_HELD];
+static unsigned int nr_held;
+
+void fake_lock_acquired(spinlock_t *l)
+{
+	if (nr_held == MAX_HELD)
+		assert_failed("fake spinlock: too many locks held", __FILE__,
+			      __LINE__);
+	held[nr_held++] = l;
+}
+
+void fake_lock_released(spinlock_t *l)
+{
+	for (unsigned int i = 0; i < nr_held; i++) {
+		if (held[i] == l) {
+			held[i] = held[--nr_held];
+			return;
+		}
+	}
+}
+
+/* How many locks the CPU holds now. */
+unsigned int fake_locks_held(void)
+{
+	return nr_held;
+}
+
+/*
+ * After an expected assertion failure unwound a critical section: drop
+ * every held lock and re-enable interrupts, as panic handling would.
+ */
+void fake_cpu_recover(void)
+{
+	while (nr_held)
+		held[--nr_held]->held = false;
+	fake_irq_enabled = true;
+}
+
+/* Make smp_processor_id() return cpu. */
+void fake_set_cpu(unsigned int cpu)
+{
+	fake_cpu_info.cpu_id = cpu;
+}

@@ -1,0 +1,29 @@
+/*
+ * The test side of the fake arch layer: what a unit test can inspect and
+ * steer in the fakes that stand in for the hardware and the console (the
+ * printk log, the RAM behind the direct map, the interrupt flag, held
+ * locks and the current CPU).
+ */
+#ifndef UNIT_FAKE_H
+#define UNIT_FAKE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+// fake/host.c
+const char *fake_log(void);
+void fake_log_clear(void);
+bool fake_log_contains(const char *s);
+
+// fake/page.c
+void fake_ram_init(unsigned long nr_frames, uint8_t fill);
+void fake_ram_free(void);
+bool fake_frame_filled(unsigned long mfn, uint8_t byte);
+
+// fake/cpu.c
+unsigned int fake_locks_held(void);
+void fake_cpu_recover(void);
+void fake_set_cpu(unsigned int cpu);
+
+#endif /* UNIT_FAKE_H */

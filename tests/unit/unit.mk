@@ -1,0 +1,65 @@
+# Host unit tests: the real hypervisor sources compiled for the host and
+# linked against the fake arch layer in tests/unit/fake/ (Hafnium style),
+# one cmocka program per subsystem. "make test-unit" builds and runs them;
+# its last line is "unit: N passed, N failed", counting test cases.
+#
+# Included from the top-level Makefile, whose $(BUILD), $(CC) and $(Q) it
+# uses. The host's own headers are visible, so <xen/...> is Debian's
+# /usr/include/xen, and hv/errno.h and hv/string.h switch to the C library
+# under PARAVANE_HOST_TEST.
+
+UNIT_DIR := tests/unit
+UNIT_BUILD := $(BUILD)/tests/unit
+
+UNIT_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+	-Wno-unused-parameter $(UNIT_SANITIZE) -fno-omit-frame-pointer \
+	-DPARAVANE_HOST_TEST -D__XEN__ \
+	-I$(UNIT_DIR)/fake -Iinclude -Ihypervisor/include \
+	-Ihypervisor/arch/x86/include -MMD -MP
+UNIT_LDFLAGS := $(UNIT_SANITIZE)
+UNIT_LIBS := -lcmocka
+
+UNIT_FAKE := $(UNIT_DIR)/fake/host.c $(UNIT_DIR)/fake/page.c \
+	$(UNIT_DIR)/fake/cpu.c
+UNIT_MM := hypervisor/mm/frame_table.c hypervisor/mm/page_alloc.c \
+	$(UNIT_DIR)/mm_fixture.c
+
+# Each program: tests/unit/<name>.c, the fakes and the sources it tests.
+UNIT_SRCS_test_bootmem := hypervisor/mm/boot_alloc.c
+UNIT_SRCS_test_buddy := $(UNIT_MM)
+UNIT_SRCS_test_frame_table := $(UNIT_MM)
+UNIT_SRCS_test_xmalloc := $(UNIT_MM) hypervisor/mm/xmalloc.c
+UNIT_SRCS_test_cmdline := hypervisor/common/cmdline.c \
+	lib/strutil.c
+UNIT_SRCS_test_multiboot2 := hypervisor/common/multiboot2.c \
+	lib/strutil.c
+UNIT_SRCS_test_timer := hypervisor/common/timer.c
+UNIT_SRCS_test_time_scale := hypervisor/common/time_scale.c
+UNIT_SRCS_test_vsnprintf := lib/vsnprintf.c
+
+UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
+	test_cmdline test_multiboot2 test_timer test_time_scale \
+	test_vsnprintf
+UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
+
+# vsnprintf.c defines the C library's vsnprintf and snprintf; rename them.
+$(UNIT_BUILD)/obj/lib/vsnprintf.c.o: UNIT_EXTRA_CFLAGS := \
+	-Dvsnprintf=hv_vsnprintf -Dsnprintf=hv_snprintf
+
+$(UNIT_BUILD)/obj/%.c.o: %.c Makefile $(UNIT_DIR)/unit.mk
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(CC) $(UNIT_CFLAGS) $(UNIT_EXTRA_CFLAGS) -c -o $@ $<
+
+define UNIT_PROGRAM
+$(UNIT_BUILD)/$(1): $(patsubst %,$(UNIT_BUILD)/obj/%.o,$(UNIT_DIR)/$(1).c \
+		$(UNIT_SRCS_$(1)) $(UNIT_FAKE))
+	@echo "  HOSTLD  $$@"
+	$(Q)$(CC) $(UNIT_LDFLAGS) -o $$@ $$^ $(UNIT_LIBS)
+endef
+$(foreach t,$(UNIT_NAMES),$(eval $(call UNIT_PROGRAM,$(t))))
+
+.PHONY: test-unit
+test-unit: $(UNIT_TESTS)
+	@$(UNIT_DIR)/run.sh $(UNIT_TESTS)
