@@ -17,7 +17,7 @@ HV_CFLAGS := $(FREESTANDING_CFLAGS) -fpie -fvisibility=hidden \
 HV_ASFLAGS := $(HV_CFLAGS) -D__ASSEMBLY__
 
 HV_SRCS := $(wildcard lib/*.c hypervisor/common/*.c hypervisor/mm/*.c \
-	hypervisor/drivers/*.c hypervisor/arch/x86/*.c \
+	hypervisor/drivers/*.c hypervisor/arch/x86/*.c hypervisor/arch/x86/pv/*.c \
 	hypervisor/arch/x86/*.S hypervisor/arch/x86/boot/*.S)
 HV_SRCS := $(filter-out hypervisor/arch/x86/asm-offsets.c,$(HV_SRCS))
 HV_OBJS := $(patsubst %,$(HV_BUILD)/%.o,$(HV_SRCS))

@@ -18,7 +18,7 @@ if ! clang-format --dry-run --Werror $files; then
 fi
 
 echo "check: cppcheck"
-hv_inc="-I include -I hypervisor/include -I hypervisor/arch/x86/include -I $build/hypervisor/include"
+hv_inc="-I include -I hypervisor/include -I hypervisor/arch/x86/include -I $build/hypervisor/include -I $build/xen-include"
 # shellcheck disable=SC2086
 if ! cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	--enable=warning,performance,portability \

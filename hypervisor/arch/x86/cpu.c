@@ -1,12 +1,14 @@
 /*
  * CPU identification and the control-register features Paravane turns
  * on: global pages (hypervisor mappings survive guest CR3 switches),
- * SSE state for guests (OSFXSR), supervisor-mode execution prevention
- * (the hypervisor never runs guest code) and write protection in ring 0.
+ * SSE state for guests (OSFXSR), supervisor-mode execution and access
+ * prevention (the hypervisor never runs guest code, and touches guest
+ * memory only inside the copy routines) and write protection in ring 0.
  */
 #include <hv/lib.h>
 
 #include <asm/cpufeature.h>
+#include <asm/extable.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
@@ -114,6 +116,10 @@ void cpu_enable_features(void)
 		cr4 |= X86_CR4_PGE;
 	if (cpu_has_smep())
 		cr4 |= X86_CR4_SMEP;
+	if (boot_cpu.leaf7_ebx & CPUID7_EBX_SMAP) {
+		cr4 |= X86_CR4_SMAP;
+		smap_enabled = true;
+	}
 	write_cr4(cr4);
 	write_cr0(read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);

@@ -4,7 +4,9 @@
  * the upper half of the error-code slot and joins common_interrupt. There
  * the general registers are pushed to complete a struct cpu_user_regs
  * (the layout of Xen's public header), and do_interrupt() gets a pointer
- * to it. The frame is restored as saved, so handlers may edit it.
+ * to it. The frame is restored as saved, so handlers may edit it. A
+ * frame from ring 3 (a guest) leaves through exit_to_guest() instead,
+ * which delivers pending work and returns with restore_guest.
  *
  * Paravane does not use %gs for per-CPU data (guests own both GS bases),
  * so no entry path needs swapgs and NMIs need no special care.
@@ -28,6 +30,13 @@
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+.endm
+
+.macro ASM_CLAC
+	testb	$1, smap_enabled(%rip)
+	jz	1f
+	clac
+1:
 .endm
 
 .macro RESTORE_ALL
@@ -66,17 +75,20 @@ vec = vec + 1
 
 common_interrupt:
 	cld
+	ASM_CLAC
 	SAVE_ALL
 	mov	%rsp, %rdi
 	sub	$8, %rsp			/* 16-byte aligned call */
 	call	do_interrupt
+	testb	$3, 8 + UREGS_cs(%rsp)
+	jnz	exit_to_guest			/* from a guest: leave through C */
 	add	$8, %rsp
 	RESTORE_ALL
 	add	$8, %rsp			/* error code and vector */
 	iretq
 
 /*
- * SYSCALL from ring 3 arrives at a per-CPU stub (see cpu.c) that saves
+ * SYSCALL from ring 3 arrives at a per-CPU stub (see percpu.c) that saves
  * %rax in the ss slot of this CPU's guest frame, switches to the top of
  * the primary stack, pushes the caller's %rsp and jumps here. We complete
  * the frame as an exception would have built it.
@@ -95,10 +107,7 @@ lstar_enter:
 	mov	%rsp, %rdi
 	sub	$8, %rsp
 	call	do_syscall
-	add	$8, %rsp
-	RESTORE_ALL
-	add	$8, %rsp
-	iretq
+	jmp	exit_to_guest
 
 /* SYSCALL from 32-bit code in ring 3 (a compat process of a PV guest). */
 	.globl cstar_enter
@@ -115,7 +124,73 @@ cstar_enter:
 	mov	%rsp, %rdi
 	sub	$8, %rsp
 	call	do_syscall
-	add	$8, %rsp
+	jmp	exit_to_guest
+
+/*
+ * bool load_segment_selector(int which, uint16_t sel): load %ds, %es, %fs
+ * or %gs (which = 0..3); a refused selector loads the null selector and
+ * returns false.
+ */
+	.globl load_segment_selector
+load_segment_selector:
+	mov	$1, %eax
+	cmp	$1, %edi
+	jb	.Lds
+	je	.Les
+	cmp	$2, %edi
+	je	.Lfs
+.Lgs:	mov	%esi, %gs
+	ret
+.Lds:	mov	%esi, %ds
+	ret
+.Les:	mov	%esi, %es
+	ret
+.Lfs:	mov	%esi, %fs
+	ret
+.Lseg_fault:
+	xor	%eax, %eax
+	ret
+	.pushsection .ex_table, "a"
+	.balign 8
+	.quad .Lgs, .Lseg_fault_gs
+	.quad .Lds, .Lseg_fault_ds
+	.quad .Les, .Lseg_fault_es
+	.quad .Lfs, .Lseg_fault_fs
+	.popsection
+.Lseg_fault_gs:
+	xor	%esi, %esi
+	mov	%esi, %gs
+	jmp	.Lseg_fault
+.Lseg_fault_ds:
+	xor	%esi, %esi
+	mov	%esi, %ds
+	jmp	.Lseg_fault
+.Lseg_fault_es:
+	xor	%esi, %esi
+	mov	%esi, %es
+	jmp	.Lseg_fault
+.Lseg_fault_fs:
+	xor	%esi, %esi
+	mov	%esi, %fs
+	jmp	.Lseg_fault
+
+/*
+ * void restore_guest(struct cpu_user_regs *regs): return to the guest
+ * from its frame at the top of this CPU's stack, with interrupts off.
+ * If the CPU refuses the frame (bad selector, non-canonical address),
+ * the fault is fixed up into pv_iret_failed(), which bounces the guest
+ * to its failsafe callback.
+ */
+	.globl restore_guest
+restore_guest:
+	mov	%rdi, %rsp
 	RESTORE_ALL
 	add	$8, %rsp
+.Liret_to_guest:
 	iretq
+	.pushsection .ex_table, "a"
+	.balign 8
+	.quad .Liret_to_guest, .Liret_failed
+	.popsection
+.Liret_failed:
+	jmp	pv_iret_failed

@@ -72,9 +72,10 @@ static int shatter_l2(pte_t *l2e)
 
 /*
  * The entry for va at level 2 (want_l1 false) or 1, creating tables on
- * the way. NULL when out of memory, or when va lies under a 1 GiB page.
+ * the way; tables on the way to a user mapping are marked user too. NULL
+ * when out of memory, or when va lies under a 1 GiB page.
  */
-static pte_t *walk(pte_t *l4, uintptr_t va, bool want_l1)
+static pte_t *walk(pte_t *l4, uintptr_t va, bool want_l1, uint64_t user)
 {
 	pte_t *t = l4;
 	unsigned int idx[] = {l4_index(va), l3_index(va), l2_index(va)};
@@ -98,6 +99,7 @@ static pte_t *walk(pte_t *l4, uintptr_t va, bool want_l1)
 		} else if (*e & _PAGE_PSE) {
 			return NULL;
 		}
+		*e |= user;
 		t = table_of(*e);
 	}
 	return &t[l1_index(va)];
@@ -110,7 +112,7 @@ static int map_in(pte_t *l4, uintptr_t va, mfn_t mfn, unsigned long nr,
 		bool large = !(va & ((LARGE_PAGES << PAGE_SHIFT) - 1)) &&
 			     !(mfn_x(mfn) & (LARGE_PAGES - 1)) &&
 			     nr >= LARGE_PAGES;
-		pte_t *e = walk(l4, va, !large);
+		pte_t *e = walk(l4, va, !large, flags & _PAGE_USER);
 		unsigned long n = large ? LARGE_PAGES : 1;
 
 		if (!e)
@@ -139,7 +141,7 @@ int map_pages(uintptr_t va, mfn_t mfn, unsigned long nr, uint64_t flags)
 void unmap_pages(uintptr_t va, unsigned long nr)
 {
 	for (; nr; nr--, va += PAGE_SIZE) {
-		pte_t *e = walk(idle_l4, va, true);
+		pte_t *e = walk(idle_l4, va, true, 0);
 
 		if (e) {
 			*e = 0;

@@ -30,7 +30,7 @@ extern char lstar_enter[], cstar_enter[];
 
 static uint64_t boot_gdt[GDT_PAGES * 512] __aligned(4096)
 	__section(".bss.page_aligned");
-static void *gdt_zero_page;
+void *gdt_zero_page;
 
 static struct cpu_info *cpu_info_of(uintptr_t block)
 {
@@ -65,7 +65,7 @@ static void init_tss(struct tss64 *tss, uintptr_t block)
 	tss->iomap_base = sizeof(*tss); /* no I/O bitmap: all ports trap */
 }
 
-static void load_gdt(uintptr_t base)
+void load_gdt(uintptr_t base)
 {
 	struct desc_ptr p = {GDT_LIMIT, base};
 
@@ -146,10 +146,10 @@ static int map_gdt(unsigned int cpu, uint64_t *reserved)
 
 	for (unsigned int i = 0; i < FIRST_RESERVED_GDT_PAGE && !rc; i++)
 		rc = map_pages(gdt + i * PAGE_SIZE, virt_to_mfn(gdt_zero_page),
-			       1, PAGE_HV_RO);
+			       1, PAGE_HV_RO_LOCAL);
 	if (!rc)
 		rc = map_pages(gdt + FIRST_RESERVED_GDT_BYTE,
-			       virt_to_mfn(reserved), 1, PAGE_HV_RW);
+			       virt_to_mfn(reserved), 1, PAGE_HV_RW_LOCAL);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/param.h>
+#include <hv/sched.h>
 #include <hv/softirq.h>
 #include <hv/time.h>
 #include <hv/timer.h>
@@ -17,6 +18,8 @@
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpufeature.h>
+#include <asm/domain_build.h>
+#include <asm/m2p.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -43,19 +46,6 @@ static void print_modules(const struct boot_info *bi)
 	}
 }
 
-static void __noreturn idle_loop(void)
-{
-	unsigned int cpu = smp_processor_id();
-
-	for (;;) {
-		local_irq_disable();
-		if (softirq_pending(cpu))
-			do_softirq();
-		else
-			safe_halt();
-	}
-}
-
 static void __noreturn start_paravane_late(void)
 {
 	acpi_init(&boot_info);
@@ -66,12 +56,16 @@ static void __noreturn start_paravane_late(void)
 	if (timer_init_cpu(0))
 		panic("no memory for the timer queue\n");
 	open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
+	if (idle_domain_init() || sched_init_cpu(0))
+		panic("cannot create the idle vCPU\n");
+	scheduler_init();
 	local_irq_enable();
 
 	pr_info("Paravane ready: %u CPU(s) found, %lu MiB free\n", acpi.nr_cpus,
 		heap_free_pages() >> 8);
 	if (selftest_requested())
 		selftest_run();
+	create_dom0();
 	idle_loop();
 }
 
@@ -102,6 +96,7 @@ void start_paravane(uint32_t mbi_pa)
 	cpu_enable_features();
 	print_modules(bi);
 	mm_init(bi);
+	m2p_init();
 
 	rc = percpu_init_cpu(0);
 	if (rc)

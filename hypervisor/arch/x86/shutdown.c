@@ -7,7 +7,10 @@
 #include <hv/param.h>
 #include <hv/shutdown.h>
 
+#include <xen/sched.h>
+
 #include <asm/io.h>
+#include <asm/shutdown.h>
 #include <asm/processor.h>
 #include <paravane/qemu_exit.h>
 
@@ -37,6 +40,31 @@ void machine_halt(bool panicked)
 		outb(PARAVANE_DEBUG_EXIT_PORT,
 		     panicked ? PARAVANE_EXIT_PANIC : PARAVANE_EXIT_SUCCESS);
 	stop_cpu();
+}
+
+static void __noreturn machine_restart(void)
+{
+	local_irq_disable();
+	pr_err("Rebooting.\n");
+	outb(0x64, 0xfe); /* pulse the reset line through the 8042 */
+	stop_cpu();
+}
+
+/*
+ * dom0 shut down: the machine follows. Under test (debug_exit), a power
+ * off reports success and anything else failure, so a test run's
+ * verdict is its dom0's shutdown reason.
+ */
+void hardware_domain_shutdown(unsigned int reason)
+{
+	if (opt_debug_exit)
+		machine_test_exit(reason == SHUTDOWN_poweroff
+					  ? PARAVANE_EXIT_SUCCESS
+					  : PARAVANE_EXIT_FAILURE);
+	if (reason == SHUTDOWN_reboot)
+		machine_restart();
+	pr_info("dom0 has shut down; halting.\n");
+	machine_halt(false);
 }
 
 /* End a test run with one of the PARAVANE_EXIT_* codes. */

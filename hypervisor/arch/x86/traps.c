@@ -14,6 +14,8 @@
 #include <hv/traps.h>
 
 #include <asm/desc.h>
+#include <asm/extable.h>
+#include <asm/pv.h>
 
 extern const char vector_stubs[];
 
@@ -155,11 +157,4 @@ void do_interrupt(struct cpu_user_regs *regs)
 		return; /* a spurious legacy-PIC interrupt: all lines masked */
 	pr_warn("unexpected interrupt vector %#x on CPU %u\n", vec,
 		smp_processor_id());
-}
-
-/* SYSCALL from ring 3; no PV guest can issue one yet. */
-void do_syscall(struct cpu_user_regs *regs);
-void do_syscall(struct cpu_user_regs *regs)
-{
-	fatal_trap(regs, "SYSCALL with no PV guest running");
 }

@@ -36,6 +36,9 @@ typedef uint64_t pte_t; /* an entry at any level */
 #define PAGE_HV_RW (PAGE_HV_RO | _PAGE_RW | _PAGE_DIRTY)
 #define PAGE_HV_RX (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
 #define PAGE_HV_UC (PAGE_HV_RW | _PAGE_PCD | _PAGE_PWT)
+/* Mappings that differ between address spaces (per-domain area). */
+#define PAGE_HV_RO_LOCAL (PAGE_HV_RO & ~_PAGE_GLOBAL)
+#define PAGE_HV_RW_LOCAL (PAGE_HV_RW & ~_PAGE_GLOBAL)
 
 static inline mfn_t pte_mfn(pte_t e)
 {

@@ -45,5 +45,7 @@ void percpu_early_init_bsp(void);
 int percpu_init_cpu(unsigned int cpu);
 void percpu_load(unsigned int cpu);
 void reset_stack_and_jump(uintptr_t stack_block, void (*fn)(void)) __noreturn;
+void load_gdt(uintptr_t base);
+extern void *gdt_zero_page;
 
 #endif /* ASM_PERCPU_H */

@@ -31,11 +31,16 @@
  * hardware frame so that it lands exactly in guest_regs (the segment
  * fields above ss are filled by software), as in Xen.
  */
+struct vcpu;
+
 struct cpu_info {
 	struct cpu_user_regs guest_regs;
 	unsigned int cpu_id;
 	unsigned int pad;
 	uint64_t stack_block; /* base address of this CPU's block */
+	struct vcpu
+		*current_vcpu; /* what this CPU runs (its idle vCPU if none) */
+	uint64_t reserved;
 };
 
 /*
