@@ -65,6 +65,7 @@ static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 			return 0;
 		}
 	if (sp.timeout) {
+		stop_timer(&v->poll_timer); /* a previous poll's may be armed */
 		init_timer(&v->poll_timer, poll_timeout, v, v->processor);
 		set_timer(&v->poll_timer, (s_time_t)sp.timeout);
 	}

@@ -81,7 +81,7 @@ common_interrupt:
 	sub	$8, %rsp			/* 16-byte aligned call */
 	call	do_interrupt
 	testb	$3, 8 + UREGS_cs(%rsp)
-	jnz	exit_to_guest			/* from a guest: leave through C */
+	jnz	ret_from_guest_trap		/* from a guest: leave through C */
 	add	$8, %rsp
 	RESTORE_ALL
 	add	$8, %rsp			/* error code and vector */

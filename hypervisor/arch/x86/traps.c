@@ -15,6 +15,7 @@
 
 #include <asm/desc.h>
 #include <asm/extable.h>
+#include <asm/percpu.h>
 #include <asm/pv.h>
 
 extern const char vector_stubs[];
@@ -87,6 +88,12 @@ void trap_init(void)
 	lidt(&p);
 }
 
+/* After a trap from a guest: leave through the primary stack. */
+void ret_from_guest_trap(void)
+{
+	reset_stack_and_jump(get_cpu_info()->stack_block, exit_to_guest);
+}
+
 /* Route a device or APIC vector to fn (NULL: unhandled). */
 void set_irq_handler(unsigned int vector, irq_handler_t fn)
 {
@@ -130,13 +137,24 @@ static void do_double_fault(struct cpu_user_regs *regs)
 
 static void do_exception(struct cpu_user_regs *regs)
 {
+	uintptr_t fixup;
+
 	switch (regs->entry_vector) {
 	case X86_EXC_NMI: do_nmi(regs); return;
 	case X86_EXC_DF: do_double_fault(regs); return;
+	case X86_EXC_MC: fatal_trap(regs, "machine check");
 	default: break;
 	}
-	if ((regs->cs & 3) != 0)
-		fatal_trap(regs, "from ring 3 with no guest support");
+	if ((regs->cs & 3) != 0) {
+		pv_do_trap(regs); /* a guest's exception */
+		return;
+	}
+	/* A guest-memory access (or return to a guest) that faulted. */
+	fixup = search_exception_table(regs->rip);
+	if (fixup) {
+		regs->rip = fixup;
+		return;
+	}
 	fatal_trap(regs, "in hypervisor");
 }
 
@@ -144,6 +162,16 @@ static void do_exception(struct cpu_user_regs *regs)
 void do_interrupt(struct cpu_user_regs *regs)
 {
 	unsigned int vec = regs->entry_vector;
+
+	/*
+	 * A guest interrupted by an IST vector (NMI) left its frame on the
+	 * IST stack: move it to the CPU's guest frame, where the way back to
+	 * the guest (ret_from_guest_trap) takes it from.
+	 */
+	if ((regs->cs & 3) && regs != guest_cpu_user_regs()) {
+		*guest_cpu_user_regs() = *regs;
+		regs = guest_cpu_user_regs();
+	}
 
 	if (vec < X86_NR_EXCEPTIONS) {
 		do_exception(regs);

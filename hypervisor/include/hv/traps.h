@@ -14,6 +14,7 @@
 // arch/x86/traps.c
 void trap_init(void);
 void do_interrupt(struct cpu_user_regs *regs);
+void ret_from_guest_trap(void) __noreturn;
 void fatal_trap(const struct cpu_user_regs *regs, const char *why) __noreturn;
 const char *exception_name(unsigned int vector);
 
