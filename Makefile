@@ -40,6 +40,7 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-Iinclude -MMD -MP
 
 include hypervisor/hypervisor.mk
+include pvguest/pvguest.mk
 include tools/tools.mk
 include tests/tests.mk
 

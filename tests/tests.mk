@@ -5,6 +5,7 @@
 #   test-integration   the hypervisor booted under QEMU, self-tests and dumps
 
 -include tests/unit/unit.mk
+include tests/conformance/conformance.mk
 
 TEST_SUITES := unit integration
 
