@@ -3,15 +3,22 @@
 #
 #   test-unit          host unit tests (cmocka) built from hypervisor sources
 #   test-integration   the hypervisor booted under QEMU, self-tests and dumps
+#   test-conformance   the conformance kernels as dom0 of Paravane
+#   test-conformance-xen (or test-xen)  the same kernels as dom0 of Xen 4.17
 
 -include tests/unit/unit.mk
 include tests/conformance/conformance.mk
 
-TEST_SUITES := unit integration
+TEST_SUITES := unit integration conformance conformance-xen
 
-.PHONY: test test-integration
+.PHONY: test test-integration test-conformance test-xen
 test: deps
 	@tools/run-tests.sh $(TEST_SUITES)
 
 test-integration: $(HV_ELF)
 	@python3 tests/integration/run.py --build $(BUILD)
+
+test-conformance: $(HV_ELF) $(CONF_ELFS)
+	@python3 tests/conformance/run.py --build $(BUILD) $(CONF_ELFS)
+
+test-xen: test-conformance-xen

@@ -2,13 +2,14 @@
 # inside a guest, on real Xen 4.17 (the oracle) and on Paravane.
 #
 #   make conformance            build every $(CONF_BUILD)/<kernel>.elf
-#   make test-conformance-xen   run each one as dom0 of Xen under QEMU
+#   make test-conformance       run each one as dom0 of Paravane
+#   make test-conformance-xen   run each one as dom0 of Xen 4.17 under QEMU
 #
 # A kernel is tests/conformance/<kernel>.c linked with the harness
 # (harness/*.c, which provides app_main) and libpvguest.a.
 
 CONF_BUILD := $(BUILD)/tests/conformance
-CONF_KERNELS := basic
+CONF_KERNELS := $(basename $(notdir $(wildcard tests/conformance/*.c)))
 CONF_ELFS := $(CONF_KERNELS:%=$(CONF_BUILD)/%.elf)
 CONF_HARNESS_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,\
 	$(wildcard tests/conformance/harness/*.c))
@@ -28,4 +29,4 @@ conformance: $(CONF_ELFS)
 all: conformance
 
 test-conformance-xen: $(CONF_ELFS)
-	@tests/conformance/harness/run-xen.sh $(CONF_ELFS)
+	@python3 tests/conformance/run.py --xen --build $(BUILD) $(CONF_ELFS)

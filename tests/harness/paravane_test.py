@@ -68,14 +68,40 @@ def make_iso(out, hv_elf, cmdline, modules=()):
 def boot(iso, log_path, timeout=60, smp=1, mem="512M", cpu="max",
          extra_args=()):
     """Boot iso under QEMU/TCG; the serial console goes to log_path."""
+    return run_qemu(["-cdrom", iso, "-boot", "d"] + list(extra_args),
+                    log_path, timeout, smp, mem, cpu)
+
+
+def xen_binary(build_dir):
+    """Xen 4.17 from Debian (fetched once by tools/xen-fetch.sh)."""
+    subprocess.run([os.path.join(ROOT, "tools", "xen-fetch.sh"), build_dir],
+                   check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(build_dir, "xen", "xen.elf")
+
+
+# Xen's options for running a kernel as its dom0 (see tools/xen-run.sh).
+XEN_CMDLINE = ("console=com1 com1=115200,8n1 dom0_mem=128M,max:128M "
+               "dom0_max_vcpus=1 noreboot loglvl=all guest_loglvl=all")
+
+
+def boot_xen(build_dir, kernel, kernel_cmdline, log_path, timeout=120):
+    """Boot kernel as dom0 of Xen 4.17; it must end the run itself."""
+    module = (kernel + (" " + kernel_cmdline if kernel_cmdline else ""))
+    return run_qemu(["-kernel", xen_binary(build_dir),
+                     "-append", XEN_CMDLINE,
+                     "-initrd", module.replace(",", ",,")],
+                    log_path, timeout, 1, "512M", "max,-smap")
+
+
+def run_qemu(boot_args, log_path, timeout, smp, mem, cpu):
+    """Run QEMU/TCG with the serial console in log_path, with a timeout."""
     args = [
         "qemu-system-x86_64", "-machine", "q35", "-accel", "tcg",
         "-cpu", cpu, "-smp", str(smp), "-m", mem,
-        "-cdrom", iso, "-boot", "d",
         "-display", "none", "-no-reboot", "-monitor", "none",
         "-serial", "file:" + log_path,
         "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-    ] + list(extra_args)
+    ] + list(boot_args)
     start = time.monotonic()
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL,

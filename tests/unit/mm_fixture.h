@@ -9,10 +9,16 @@
 
 #include <hv/mm.h>
 
-/* Domains are opaque to the memory code; the tests only need identities. */
+/*
+ * Domains are opaque to the memory code; its tests only need identities.
+ * A test of code that uses the real struct domain includes hv/sched.h
+ * first.
+ */
+#ifndef HV_SCHED_H
 struct domain {
 	int id;
 };
+#endif
 
 struct ram_range {
 	unsigned long first, nr; /* frames [first, first + nr) */

@@ -1,9 +1,11 @@
 /*
- * The state of the one fake CPU: its interrupt flag (fake/asm/processor.h),
- * the locks it holds (fake/asm/spinlock.h) and its number
- * (fake/asm/stack.h). Interrupts start enabled, as in a running
- * hypervisor.
+ * The state of the one fake CPU: its interrupt flag and TLB
+ * (fake/asm/processor.h), the locks it holds (fake/asm/spinlock.h), its
+ * number (fake/asm/stack.h) and what CPUID says about it
+ * (asm/cpufeature.h). Interrupts start enabled, as in a running
+ * hypervisor; the CPU has 40 physical address bits, as QEMU's default.
  */
+#include <asm/cpufeature.h>
 #include <asm/spinlock.h>
 #include <asm/stack.h>
 
@@ -12,7 +14,9 @@
 #define MAX_HELD 16
 
 bool fake_irq_enabled = true;
+struct fake_tlb fake_tlb;
 struct cpu_info fake_cpu_info;
+struct cpuinfo boot_cpu = {.phys_addr_bits = 40, .virt_addr_bits = 48};
 
 static spinlock_t *held[MAX_HELD];
 static unsigned int nr_held;

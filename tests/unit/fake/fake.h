@@ -2,7 +2,8 @@
  * The test side of the fake arch layer: what a unit test can inspect and
  * steer in the fakes that stand in for the hardware and the console (the
  * printk log, the RAM behind the direct map, the interrupt flag, held
- * locks and the current CPU).
+ * locks, the current CPU and its TLB (fake_tlb in fake/asm/processor.h),
+ * the idle page table, and the PV services outside the code under test).
  */
 #ifndef UNIT_FAKE_H
 #define UNIT_FAKE_H
@@ -25,5 +26,11 @@ bool fake_frame_filled(unsigned long mfn, uint8_t byte);
 unsigned int fake_locks_held(void);
 void fake_cpu_recover(void);
 void fake_set_cpu(unsigned int cpu);
+
+// fake/paging.c
+uint64_t fake_idle_l4_entry(unsigned int slot);
+
+// fake/pv.c
+extern unsigned long fake_gdt_maps; /* calls of pv_map_gdt() */
 
 #endif /* UNIT_FAKE_H */
