@@ -15,7 +15,19 @@ TEST_SUITES := unit integration conformance conformance-xen
 test: deps
 	@tools/run-tests.sh $(TEST_SUITES)
 
-test-integration: $(HV_ELF)
+# Guest kernels the integration tests boot (tests/integration/guests/).
+INTEG_GUESTS := $(patsubst tests/integration/guests/%.c,$(BUILD)/tests/integration/%.elf,\
+	$(wildcard tests/integration/guests/*.c))
+
+$(BUILD)/tests/integration/%.elf: $(PVG_OBJ)/tests/integration/guests/%.c.o \
+		$(PVG_LINK_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(call pvguest_link,$<)
+
+.SECONDARY: $(patsubst %.c,$(PVG_OBJ)/%.c.o,$(wildcard tests/integration/guests/*.c))
+
+test-integration: $(HV_ELF) $(PVG_BUILD)/hello.elf $(INTEG_GUESTS)
 	@python3 tests/integration/run.py --build $(BUILD)
 
 test-conformance: $(HV_ELF) $(CONF_ELFS)

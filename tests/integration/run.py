@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-from paravane_test import (EXIT_PANIC, EXIT_SUCCESS, case, expect_absent,  # noqa: E402
+from paravane_test import (EXIT_FAILURE, EXIT_PANIC, EXIT_SUCCESS, case, expect_absent,  # noqa: E402
                            expect_lines, expect_order, expect_status, run_suite)
 
 
@@ -191,6 +191,59 @@ def heap_allocations_are_aligned_scrubbed_and_returned(ctx):
     b = ctx.boot_hypervisor("debug_exit selftest=heap")
     expect_status(b, EXIT_SUCCESS)
     expect_lines(b, r"'heap' PASSED")
+
+
+def guest(ctx, name):
+    if name == "hello":
+        return os.path.join(ctx.build, "pvguest", "hello.elf")
+    return os.path.join(ctx.build, "tests", "integration", name + ".elf")
+
+
+@case
+def dom0_boots_prints_start_info_and_hello(ctx):
+    b = ctx.boot_hypervisor("debug_exit", modules=[(guest(ctx, "hello"), "greeting=1")])
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^\(PV\) Building dom0: 256 MiB",
+                 r"^\(PV\)   Loaded kernel: ffffffff80000000->",
+                 r"^\(PV\)   ENTRY ADDRESS: ffffffff80000000$",
+                 r"^start_info at 0x[0-9a-f]+:$",
+                 r'^  magic        "xen-3.0-x86_64"$',
+                 r"^  nr_pages     65536 \(256 MiB\)$",
+                 r"^  flags        0x3 privileged initdomain$",
+                 r'^  cmd_line     "greeting=1"$',
+                 r"^Hello from the Paravane PV guest kernel!$",
+                 r"^\(PV\) Domain 0 shut down: power off \(reason 0\)$")
+
+
+@case
+def dom0_memory_follows_dom0_mem(ctx):
+    b = ctx.boot_hypervisor("debug_exit dom0_mem=64M", modules=[(guest(ctx, "hello"), "")])
+    expect_status(b, EXIT_SUCCESS)
+    expect_lines(b, r"^  nr_pages     16384 \(64 MiB\)$")
+
+
+@case
+def guest_without_a_handler_is_crashed_with_a_dump(ctx):
+    b = ctx.boot_hypervisor("debug_exit", modules=[(guest(ctx, "crash"), "crash=unhandled")])
+    expect_status(b, EXIT_FAILURE)
+    expect_order(b, r"crash: clearing the trap table",
+                 r"^\(PV\) Domain 0 crashed: unhandled invalid opcode \(vector 6",
+                 r"^\(PV\) d0 v0 in guest kernel mode:$",
+                 r"^\(PV\) RIP: e033:ffffffff8[0-9a-f]+ ",
+                 r"^\(PV\) rcx: ",
+                 r"^\(PV\) Domain 0 shut down: crash \(reason 3\)$")
+    expect_absent(b, r"crash: still alive", r"Panic on CPU")
+
+
+@case
+def guest_with_an_unusable_stack_is_crashed_alone(ctx):
+    b = ctx.boot_hypervisor("debug_exit", modules=[(guest(ctx, "crash"), "crash=badstack")])
+    expect_status(b, EXIT_FAILURE)
+    expect_order(b, r"crash: trapping on an unmapped stack",
+                 r"^\(PV\) Domain 0 crashed: cannot write a bounce frame at 0x",
+                 r"^\(PV\) RSP: e02b:0000000000010000",
+                 r"^\(PV\) Domain 0 shut down: crash \(reason 3\)$")
+    expect_absent(b, r"crash: still alive", r"Panic on CPU")
 
 
 @case
