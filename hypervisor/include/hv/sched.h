@@ -16,6 +16,7 @@
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 
+#include <hv/event.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/percpu.h>
@@ -52,6 +53,9 @@ struct vcpu {
 	/* A hypercall left its continuation in the registers. */
 	bool hcall_preempted;
 
+	/* The port each VIRQ of this vCPU is bound to (0: none). */
+	evtchn_port_t virq_to_evtchn[NR_VIRQS];
+
 	struct arch_vcpu arch;
 };
 
@@ -65,6 +69,11 @@ struct domain {
 	struct vcpu **vcpu;
 
 	struct shared_info *shared_info;
+
+	/* Event channels: buckets of ports, allocated as ports are used. */
+	spinlock_t event_lock;
+	struct evtchn *evtchn_buckets[NR_EVTCHN_BUCKETS];
+	unsigned int max_evtchns; /* ports 0 .. max_evtchns - 1 */
 
 	/* Memory: frames this domain owns, linked through page_info.list. */
 	spinlock_t page_alloc_lock;
@@ -133,6 +142,7 @@ int idle_domain_init(void);
 void scheduler_init(void);
 int sched_init_cpu(unsigned int cpu);
 void vcpu_wake(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);
 void vcpu_block(void);
 void vcpu_yield(void);
 void vcpu_sleep(struct vcpu *v);
