@@ -12,7 +12,9 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/sched.h>
+#include <hv/sched_credit.h>
 #include <hv/softirq.h>
+#include <hv/vcpu_time.h>
 
 #include <asm/page.h>
 #include <asm/pv.h>
@@ -65,6 +67,7 @@ struct domain *domain_create(domid_t id, bool privileged,
 	d->shutdown_code = SHUTDOWN_CODE_NONE;
 	d->page_list_head = PAGE_LIST_NULL;
 	d->max_pages = ~0UL;
+	d->weight = CSCHED_DEFAULT_WEIGHT;
 	spin_lock_init(&d->lock);
 	spin_lock_init(&d->page_alloc_lock);
 	d->vcpu = xzalloc_array(struct vcpu *, max_vcpus);
@@ -79,6 +82,10 @@ struct domain *domain_create(domid_t id, bool privileged,
 		for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
 			d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
 		share_hv_page_with_guest(d->shared_info, d);
+		update_domain_wallclock(d);
+		if (evtchn_init(d, privileged ? EVTCHN_2L_NR_CHANNELS
+					      : DEFAULT_MAX_EVTCHNS))
+			goto err_free;
 
 		spin_lock(&domlist_lock);
 		for (pp = &domain_list; *pp && (*pp)->domain_id < id;
@@ -109,14 +116,31 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 	v->domain = d;
 	v->processor = cpu;
 	v->pause_flags = VPF_down;
+	v->runstate.state = RUNSTATE_offline;
+	v->runstate.state_entry_time = (uint64_t)NOW();
 	if (d->shared_info && id < XEN_LEGACY_MAX_VCPUS)
 		v->vcpu_info = &d->shared_info->vcpu_info[id];
+	vcpu_timers_init(v);
+	csched_vcpu_init(v);
 	if (arch_vcpu_create(v)) {
 		xfree(v);
 		return NULL;
 	}
 	d->vcpu[id] = v;
 	return v;
+}
+
+/* The first domain in id order (domlist walks take no lock: domains are
+ * only freed by domain_destroy, which waits for walkers; see there). */
+struct domain *first_domain(void)
+{
+	return READ_ONCE(domain_list);
+}
+
+/* The domain after d in id order, or NULL. */
+struct domain *next_domain(struct domain *d)
+{
+	return READ_ONCE(d->next_in_list);
 }
 
 /* The domain with this id, or NULL. */

@@ -8,6 +8,7 @@
 #include <hv/softirq.h>
 
 #include <asm/processor.h>
+#include <asm/smp.h>
 
 static softirq_handler_t handlers[NR_SOFTIRQS];
 static unsigned long pending[NR_CPUS];
@@ -21,7 +22,9 @@ void open_softirq(enum softirq_nr nr, softirq_handler_t fn)
 /* Mark a softirq pending on a CPU (it runs there). */
 void cpu_raise_softirq(unsigned int cpu, enum softirq_nr nr)
 {
-	__atomic_fetch_or(&pending[cpu], 1UL << nr, __ATOMIC_SEQ_CST);
+	if (!(__atomic_fetch_or(&pending[cpu], 1UL << nr, __ATOMIC_SEQ_CST) &
+	      (1UL << nr)))
+		smp_send_event_check(cpu); /* nothing if cpu is this one */
 }
 
 /* Mark a softirq pending on this CPU. */

@@ -136,8 +136,12 @@ int set_timer(struct timer *t, s_time_t expires)
 	q->heap[++q->size] = t;
 	t->heap_pos = q->size;
 	sift_up(q->heap, q->size);
-	if (earliest(q) != before && t->cpu == smp_processor_id())
-		reprogram_timer(earliest(q));
+	if (earliest(q) != before) {
+		if (t->cpu == smp_processor_id())
+			reprogram_timer(earliest(q));
+		else /* that CPU re-arms its timer from its softirq */
+			cpu_raise_softirq(t->cpu, TIMER_SOFTIRQ);
+	}
 out:
 	spin_unlock_irqrestore(&q->lock, flags);
 	return rc;

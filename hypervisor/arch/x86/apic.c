@@ -19,6 +19,7 @@
 #include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/paging.h>
+#include <asm/percpu.h>
 #include <asm/processor.h>
 
 #define APIC_ID 0x020
@@ -42,6 +43,10 @@
 #define LVT_NMI (4U << 8)
 #define LVT_TIMER_TSC_DEADLINE (2U << 17)
 #define ICR_SELF_NMI ((1U << 18) | (4U << 8)) /* shorthand self, NMI */
+#define ICR_INIT (5U << 8)
+#define ICR_STARTUP (6U << 8)
+#define ICR_LEVEL_ASSERT (1U << 14)
+#define ICR_BUSY (1U << 12)
 #define TIMER_DIVIDE_BY_1 0xb
 
 static volatile uint8_t *lapic;
@@ -122,6 +127,7 @@ void lapic_init(void)
 	lapic_write(APIC_ESR, 0);
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
 	lapic_eoi();
+	this_cpu()->apic_id = lapic_id();
 }
 
 /* Signal the end of the current interrupt. */
@@ -143,6 +149,36 @@ void lapic_send_self_nmi(void)
 	lapic_write(APIC_ICR_LO, ICR_SELF_NMI);
 }
 
+static void send_icr(uint32_t apic_id, uint32_t lo)
+{
+	for (unsigned int spins = 0; spins < 1000000; spins++)
+		if (!(lapic_read(APIC_ICR_LO) & ICR_BUSY))
+			break;
+	lapic_write(APIC_ICR_HI, apic_id << 24);
+	lapic_write(APIC_ICR_LO, lo);
+}
+
+/* Send a fixed interrupt to the CPU with this APIC ID. */
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	unsigned long flags = local_irq_save();
+
+	send_icr(apic_id, vector);
+	local_irq_restore(flags);
+}
+
+/* Send INIT to a CPU that is to be started. */
+void lapic_send_init(uint32_t apic_id)
+{
+	send_icr(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+}
+
+/* Send a start-up IPI: the CPU starts in real mode at page << 12. */
+void lapic_send_startup(uint32_t apic_id, uint8_t page)
+{
+	send_icr(apic_id, ICR_STARTUP | page);
+}
+
 /* Measure the APIC timer against the TSC and pick the timer mode. */
 void lapic_timer_init(void)
 {
@@ -151,6 +187,13 @@ void lapic_timer_init(void)
 
 	use_tsc_deadline = cpu_has_tsc_deadline();
 	lapic_write(APIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+	if (timer_hz) { /* measured on the boot CPU; all run alike */
+		lapic_write(APIC_LVT_TIMER,
+			    TIMER_VECTOR |
+				    (use_tsc_deadline ? LVT_TIMER_TSC_DEADLINE
+						      : 0));
+		return;
+	}
 	lapic_write(APIC_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
 	lapic_write(APIC_TIMER_INITIAL, UINT32_MAX);
 	t0 = rdtsc_ordered();

@@ -12,6 +12,7 @@
 #include <hv/sched.h>
 
 #include <asm/domain_build.h>
+#include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/setup.h>
 
@@ -74,6 +75,7 @@ void create_dom0(void)
 	if (pv_build_domain(&a))
 		panic("could not build dom0\n");
 	hardware_domain = d;
+	pirq_setup_dom0(d);
 	for (unsigned int i = 0; i < bi->nr_mods; i++)
 		release_module(&bi->mods[i]);
 	vcpu_wake(d->vcpu[0]);

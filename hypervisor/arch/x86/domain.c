@@ -13,8 +13,10 @@
 #include <hv/mm.h>
 #include <hv/sched.h>
 #include <hv/softirq.h>
+#include <hv/vcpu_time.h>
 
 #include <asm/desc.h>
+#include <asm/guest_access.h>
 #include <asm/msr.h>
 #include <asm/paging.h>
 #include <asm/percpu.h>
@@ -215,6 +217,18 @@ static void load_segments(struct vcpu *v)
 }
 
 /*
+ * next now runs here with its page tables loaded: refresh what the
+ * hypervisor keeps in its memory (time, the runstate copy).
+ */
+static void vcpu_switched_in(struct vcpu *next)
+{
+	update_vcpu_system_time(next);
+	if (next->runstate_area)
+		copy_to_guest_raw((void *)next->runstate_area, &next->runstate,
+				  sizeof(next->runstate));
+}
+
+/*
  * Stop running prev and start running next on this CPU. Never returns:
  * the CPU continues in next's context on a fresh stack.
  */
@@ -228,12 +242,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 		save_segments(prev);
 		fpu_save(prev);
 	}
-	if (prev != next) {
-		prev->is_running = false;
-		set_current(next);
-		next->is_running = true;
-		next->processor = cpu;
-	}
+	sched_context_switched(prev, next);
 
 	if (is_idle_vcpu(next)) {
 		write_cr3(paddr_x(virt_to_maddr(idle_l4)));
@@ -245,11 +254,14 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 
 		if (next->arch.gdt_mapped_cpu != (int)cpu)
 			pv_map_gdt(next);
+		__atomic_fetch_or(&next->domain->dirty_cpumask, 1UL << cpu,
+				  __ATOMIC_SEQ_CST);
 		write_guest_cr3(next);
 		lgdt(&gdt);
 		*guest_cpu_user_regs() = next->arch.user_regs;
 		fpu_restore(next);
 		load_segments(next);
+		vcpu_switched_in(next);
 	}
 	reset_stack_and_jump(percpu_area[cpu].stack_block, exit_to_guest);
 }

@@ -12,6 +12,7 @@
 #include <hv/softirq.h>
 #include <hv/time.h>
 #include <hv/timer.h>
+#include <hv/vcpu_time.h>
 #include <hv/traps.h>
 #include <paravane/version.h>
 
@@ -19,11 +20,13 @@
 #include <asm/apic.h>
 #include <asm/cpufeature.h>
 #include <asm/domain_build.h>
+#include <asm/irq.h>
 #include <asm/m2p.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 
 #define MB2_INFO_MAX (64 * 1024)
 
@@ -51,15 +54,20 @@ static void __noreturn start_paravane_late(void)
 	acpi_init(&boot_info);
 	pic_disable();
 	lapic_init();
+	ioapic_init();
+	pirq_init();
 	time_init();
 	lapic_timer_init();
+	wallclock_init();
 	if (timer_init_cpu(0))
 		panic("no memory for the timer queue\n");
 	open_softirq(TIMER_SOFTIRQ, timer_softirq_action);
 	if (idle_domain_init() || sched_init_cpu(0))
 		panic("cannot create the idle vCPU\n");
 	scheduler_init();
+	smp_init();
 	local_irq_enable();
+	smp_boot_cpus();
 
 	pr_info("Paravane ready: %u CPU(s) found, %lu MiB free\n", acpi.nr_cpus,
 		heap_free_pages() >> 8);

@@ -73,6 +73,12 @@ s_time_t NOW(void)
 					  &tsc_scale);
 }
 
+/* The system time a TSC value corresponds to. */
+s_time_t tsc_to_system_time(uint64_t tsc)
+{
+	return (s_time_t)time_scale_apply(tsc - tsc_at_zero, &tsc_scale);
+}
+
 /* The TSC frequency in Hz. */
 uint64_t tsc_hz(void)
 {

@@ -26,7 +26,7 @@ enum evtchn_state {
 };
 
 struct evtchn {
-	uint8_t state; /* enum evtchn_state */
+	uint8_t state;	      /* enum evtchn_state */
 	uint16_t notify_vcpu; /* the vCPU that gets the upcall */
 	union {
 		domid_t unbound_remote; /* ECS_UNBOUND: who may bind */
@@ -50,6 +50,7 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_event_channel_op_compat(XEN_GUEST_HANDLE_PARAM(evtchn_op_t) uop);
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 void send_global_virq(uint32_t virq);
+void evtchn_send_pirq(struct domain *d, evtchn_port_t port);
 bool virq_is_global(uint32_t virq);
 
 // common/event_2l.c

@@ -55,6 +55,11 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_console_io(unsigned int cmd, unsigned int count,
 		   XEN_GUEST_HANDLE_PARAM(char) buffer);
 
+// common/event_channel.c (declared in hv/event.h)
+
+// common/vcpu_op.c
+long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg);
+
 // common/sched_op.c
 long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_sched_op_compat(int cmd, unsigned long arg);

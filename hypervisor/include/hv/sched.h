@@ -22,6 +22,7 @@
 #include <hv/percpu.h>
 #include <hv/timer.h>
 #include <xen/sched.h>
+#include <xen/vcpu.h>
 #include <xen/xen.h>
 
 #include <asm/domain.h>
@@ -41,14 +42,31 @@ struct vcpu {
 	struct vcpu_info *vcpu_info;
 
 	unsigned long pause_flags; /* VPF_*: runnable when zero */
-	int pause_count;	   /* domain_pause() nesting */
+	bool is_initialised; /* has a context to run (builder, VCPUOP_initialise) */
+	int pause_count;     /* domain_pause() nesting */
 	bool is_running;
 	struct vcpu *next_in_runq;
 	bool on_runq;
 
+	/* Credit scheduler (sched_credit.c): CPU time owed, in ns. */
+	s_time_t credit, credit_since;
+	uint64_t cpu_affinity; /* CPUs it may run on */
+
 	/* SCHEDOP_poll: the ports polled and the timeout. */
 	struct timer poll_timer;
 	bool polling;
+
+	/* Guest timers (common/vcpu_time.c), raising VIRQ_TIMER. */
+	struct timer singleshot_timer, periodic_timer;
+	s_time_t periodic_period, periodic_next;
+
+	/* Time spent in each RUNSTATE_* (VCPUOP_get_runstate_info), and
+	 * the guest's copy of it (register_runstate_memory_area). */
+	struct vcpu_runstate_info runstate;
+	unsigned long runstate_area;
+
+	/* A vcpu_info moved into a guest page (register_vcpu_info). */
+	struct page_info *vcpu_info_page;
 
 	/* A hypercall left its continuation in the registers. */
 	bool hcall_preempted;
@@ -87,6 +105,12 @@ struct domain {
 	int pause_count;
 
 	unsigned long vm_assist;
+
+	/* Credit scheduler: share, limit (percent of a CPU; 0 none). */
+	unsigned int weight, cap, active_vcpus;
+
+	/* CPUs that may hold this domain's translations in their TLBs. */
+	uint64_t dirty_cpumask;
 
 	struct arch_domain arch;
 };
@@ -128,6 +152,8 @@ struct domain *domain_create(domid_t id, bool privileged,
 			     unsigned int max_vcpus);
 struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu);
 struct domain *get_domain_by_id(domid_t id);
+struct domain *first_domain(void);
+struct domain *next_domain(struct domain *d);
 int domain_assign_pages(struct domain *d, struct page_info *pg,
 			unsigned int order);
 void domain_release_page(struct page_info *pg);
@@ -148,6 +174,10 @@ void vcpu_yield(void);
 void vcpu_sleep(struct vcpu *v);
 void schedule(void);
 void idle_loop(void) __noreturn;
+unsigned long sched_lock(void);
+void sched_unlock(unsigned long flags);
+struct vcpu *current_on(unsigned int cpu);
+void sched_context_switched(struct vcpu *prev, struct vcpu *next);
 bool hypercall_preempt_check(void);
 
 #endif /* HV_SCHED_H */

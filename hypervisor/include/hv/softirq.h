@@ -7,7 +7,12 @@
 
 #include <stdbool.h>
 
-enum softirq_nr { TIMER_SOFTIRQ, SCHEDULE_SOFTIRQ, NR_SOFTIRQS };
+enum softirq_nr {
+	TIMER_SOFTIRQ,
+	PIRQ_SOFTIRQ,
+	SCHEDULE_SOFTIRQ, /* last: it may switch stacks and not return */
+	NR_SOFTIRQS
+};
 
 typedef void (*softirq_handler_t)(void);
 

@@ -25,9 +25,13 @@ struct time_scale {
 void time_scale_init(struct time_scale *ts, uint64_t from_hz, uint64_t to_hz);
 uint64_t time_scale_apply(uint64_t delta, const struct time_scale *ts);
 
+// arch/x86/rtc.c
+uint64_t rtc_read_epoch(void);
+
 // arch/x86/time.c
 void time_init(void);
 s_time_t NOW(void);
+s_time_t tsc_to_system_time(uint64_t tsc);
 uint64_t tsc_hz(void);
 const struct time_scale *tsc_to_ns_scale(void);
 void udelay(unsigned long us);

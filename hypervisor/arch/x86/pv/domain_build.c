@@ -284,6 +284,7 @@ static void setup_vcpu0(struct builder *b, mfn_t l4)
 	v->arch.flags = TF_kernel_mode;
 	v->arch.guest_table = l4;
 	v->pause_flags &= ~VPF_down;
+	v->is_initialised = true;
 }
 
 static void print_layout(const struct builder *b)

@@ -15,8 +15,10 @@
  * is passed in one register like an unsigned long, which is what makes
  * the casts in the table sound.
  */
+#include <hv/event.h>
 #include <hv/hypercall.h>
 #include <hv/sched.h>
+#include <hv/vcpu_time.h>
 
 #include <asm/pv.h>
 #include <xen/callback.h>
@@ -39,16 +41,21 @@ static const hypercall_fn_t hypercall_table[] = {
 	[__HYPERVISOR_memory_op] = HYPERCALL(do_memory_op),
 	[__HYPERVISOR_multicall] = HYPERCALL(do_multicall),
 	[__HYPERVISOR_update_va_mapping] = HYPERCALL(do_update_va_mapping),
+	[__HYPERVISOR_set_timer_op] = HYPERCALL(do_set_timer_op),
+	[__HYPERVISOR_event_channel_op_compat] =
+		HYPERCALL(do_event_channel_op_compat),
 	[__HYPERVISOR_xen_version] = HYPERCALL(do_xen_version),
 	[__HYPERVISOR_console_io] = HYPERCALL(do_console_io),
 	[__HYPERVISOR_vm_assist] = HYPERCALL(do_vm_assist),
 	[__HYPERVISOR_update_va_mapping_otherdomain] =
 		HYPERCALL(do_update_va_mapping_otherdomain),
 	[__HYPERVISOR_iret] = HYPERCALL(do_iret),
+	[__HYPERVISOR_vcpu_op] = HYPERCALL(do_vcpu_op),
 	[__HYPERVISOR_set_segment_base] = HYPERCALL(do_set_segment_base),
 	[__HYPERVISOR_mmuext_op] = HYPERCALL(do_mmuext_op),
 	[__HYPERVISOR_sched_op] = HYPERCALL(do_sched_op),
 	[__HYPERVISOR_callback_op] = HYPERCALL(do_callback_op),
+	[__HYPERVISOR_event_channel_op] = HYPERCALL(do_event_channel_op),
 	[__HYPERVISOR_physdev_op] = HYPERCALL(do_physdev_op),
 };
 

@@ -46,6 +46,7 @@
 #include <asm/page_type.h>
 #include <asm/paging.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 
 #define CACHE_ATTRS (_PAGE_PWT | _PAGE_PCD | _PAGE_PSE /* PAT in an L1 */)
 #define HIGH_AVAIL (0x7ffUL << 52) /* software bits 52-62 */
@@ -85,14 +86,14 @@ void pv_pay_owed_tlb_flush(void)
 
 	if (tlb_flush_owed[cpu]) {
 		tlb_flush_owed[cpu] = false;
-		write_cr3(read_cr3()); /* guest mappings are never global */
+		flush_tlb_mask(current->domain->dirty_cpumask);
 	}
 }
 
 /* Flush every CPU that may hold translations through a retyped frame. */
 void flush_tlb_for_type_change(void)
 {
-	flush_tlb_all_local();
+	flush_tlb_mask(cpu_online_map);
 }
 
 static unsigned long l1_disallowed(const struct domain *d)

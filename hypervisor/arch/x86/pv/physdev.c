@@ -7,6 +7,7 @@
 #include <hv/sched.h>
 
 #include <asm/guest_access.h>
+#include <asm/irq.h>
 #include <xen/physdev.h>
 
 #define MAX_IO_PORTS 65536
@@ -17,6 +18,8 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 	struct vcpu *v = current;
 	struct physdev_set_iopl iopl;
 	struct physdev_set_iobitmap bmp;
+	bool handled;
+	long rc;
 
 	switch (cmd) {
 	case PHYSDEVOP_set_iopl:
@@ -34,6 +37,8 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 		v->arch.iobmp = (unsigned long)bmp.bitmap.p;
 		v->arch.iobmp_limit = bmp.nr_ports;
 		return 0;
-	default: return -ENOSYS;
+	default:
+		rc = pirq_physdev_op(cmd, arg.p, &handled);
+		return handled ? rc : -ENOSYS;
 	}
 }

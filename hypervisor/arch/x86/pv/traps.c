@@ -248,6 +248,9 @@ void exit_to_guest(void)
 	unsigned int cpu = smp_processor_id();
 	struct vcpu *v;
 
+	/* Mappings dropped by a hypercall: flush before the guest runs. */
+	local_irq_enable();
+	pv_pay_owed_tlb_flush();
 	for (;;) {
 		local_irq_disable();
 		if (softirq_pending(cpu)) {
@@ -267,7 +270,6 @@ void exit_to_guest(void)
 		}
 		break;
 	}
-	pv_pay_owed_tlb_flush();
 	restore_guest(guest_cpu_user_regs());
 }
 

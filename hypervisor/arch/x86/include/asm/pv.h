@@ -66,6 +66,10 @@ int pv_new_guest_cr3(struct vcpu *v, mfn_t mfn);
 bool pv_emulate_privileged_op(struct cpu_user_regs *regs);
 bool pv_emulate_forced_cpuid(struct cpu_user_regs *regs);
 
+// arch/x86/pv/vcpu_context.c
+int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c);
+void arch_get_info_guest(const struct vcpu *v, struct vcpu_guest_context *c);
+
 // arch/x86/pv/descriptor.c
 bool check_descriptor(uint64_t *desc);
 long pv_set_gdt(struct vcpu *v, const unsigned long *frames,

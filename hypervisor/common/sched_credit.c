@@ -1,0 +1,311 @@
+/*
+ * A credit scheduler: proportional share with weights and caps, one run
+ * queue per CPU, as Xen's credit scheduler works.
+ *
+ * Every accounting period (30 ms) the CPU time of the period, on every
+ * online CPU, is handed out as credit (in nanoseconds) to the domains that
+ * have work, in proportion to their weights; a domain with a cap gets no
+ * more than cap percent of one CPU. A domain's share is split among its
+ * active vCPUs. Running burns credit at the rate of the CPU time used.
+ *
+ * A vCPU with credit is UNDER, one without is OVER. Each CPU runs the
+ * first UNDER vCPU of its queue, else steals an UNDER vCPU from another
+ * CPU (within the vCPU's affinity), else runs an OVER one, else idles.
+ * A capped domain out of credit is parked: its vCPUs wait for the next
+ * accounting. A running vCPU keeps the CPU for a 30 ms slice unless an
+ * UNDER vCPU waits behind an OVER one (checked every 10 ms tick).
+ *
+ * Locking: every function here runs under the scheduler lock
+ * (schedule.c), which guards all queues and every vCPU's scheduling
+ * fields; the accounting and the ticks take it themselves.
+ */
+#include <hv/lib.h>
+#include <hv/sched.h>
+#include <hv/sched_credit.h>
+#include <hv/softirq.h>
+#include <hv/timer.h>
+
+#include <asm/smp.h>
+
+#define ACCT_PERIOD MILLISECS(30)
+#define TICK MILLISECS(10)
+#define SLICE MILLISECS(30)
+#define CREDIT_CAP (2 * ACCT_PERIOD) /* no vCPU hoards more than this */
+
+struct csched_queue {
+	struct vcpu *head; /* FIFO through next_in_runq */
+	struct timer tick;
+	s_time_t slice_end;
+};
+
+static struct csched_queue queues[NR_CPUS];
+static struct timer acct_timer;
+
+static bool is_under(const struct vcpu *v)
+{
+	return READ_ONCE(v->credit) > 0;
+}
+
+static bool parked(const struct vcpu *v)
+{
+	return v->domain->cap && READ_ONCE(v->credit) <= 0;
+}
+
+static bool allowed_on(const struct vcpu *v, unsigned int cpu)
+{
+	return (v->cpu_affinity >> cpu) & 1;
+}
+
+static void queue_insert(struct csched_queue *q, struct vcpu *v)
+{
+	struct vcpu **pp = &q->head;
+
+	while (*pp)
+		pp = &(*pp)->next_in_runq;
+	v->next_in_runq = NULL;
+	*pp = v;
+	v->on_runq = true;
+}
+
+static void queue_remove(struct csched_queue *q, struct vcpu *v)
+{
+	struct vcpu **pp = &q->head;
+
+	while (*pp && *pp != v)
+		pp = &(*pp)->next_in_runq;
+	if (*pp) {
+		*pp = v->next_in_runq;
+		v->next_in_runq = NULL;
+		v->on_runq = false;
+	}
+}
+
+/* The first queued vCPU that may run on cpu and is UNDER (or any). */
+static struct vcpu *queue_first(struct csched_queue *q, unsigned int cpu,
+				bool under_only)
+{
+	for (struct vcpu *v = q->head; v; v = v->next_in_runq)
+		if (allowed_on(v, cpu) && !parked(v) &&
+		    (!under_only || is_under(v)))
+			return v;
+	return NULL;
+}
+
+static void tick_fired(void *data)
+{
+	unsigned int cpu = smp_processor_id();
+	struct vcpu *curr = current;
+	struct csched_queue *q = &queues[cpu];
+	s_time_t now = NOW();
+
+	unsigned long flags;
+
+	if (is_idle_vcpu(curr))
+		return;
+	flags = sched_lock();
+	/* Burn what ran since the last look; preempt if someone deserves it. */
+	curr->credit -= now - curr->credit_since;
+	curr->credit_since = now;
+	if (now >= q->slice_end ||
+	    (!is_under(curr) && queue_first(q, cpu, true)) || parked(curr))
+		raise_softirq(SCHEDULE_SOFTIRQ);
+	sched_unlock(flags);
+	set_timer(&q->tick, now + TICK);
+}
+
+/* Hand out one period's CPU time as credit (CPU 0, every period). */
+static void account(void *data)
+{
+	uint64_t total_weight = 0;
+	s_time_t pool = (s_time_t)nr_online_cpus * ACCT_PERIOD;
+	struct domain *d;
+	unsigned long flags = sched_lock();
+
+	for (d = first_domain(); d; d = next_domain(d)) {
+		d->active_vcpus = 0;
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i] && vcpu_runnable(d->vcpu[i]))
+				d->active_vcpus++;
+		if (d->active_vcpus)
+			total_weight += d->weight;
+	}
+	for (d = first_domain(); d && total_weight; d = next_domain(d)) {
+		s_time_t share;
+
+		if (!d->active_vcpus)
+			continue;
+		share = (s_time_t)((uint64_t)pool * d->weight / total_weight);
+		share = MIN(share, (s_time_t)d->active_vcpus * ACCT_PERIOD);
+		if (d->cap)
+			share = MIN(share,
+				    ACCT_PERIOD * (s_time_t)d->cap / 100);
+		share /= d->active_vcpus;
+		for (unsigned int i = 0; i < d->max_vcpus; i++) {
+			struct vcpu *v = d->vcpu[i];
+			s_time_t c;
+
+			if (!v || !vcpu_runnable(v))
+				continue;
+			c = v->credit + share;
+			v->credit = MIN(c, CREDIT_CAP);
+			/* A parked vCPU may run again: let its CPU decide. */
+			cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+		}
+	}
+	sched_unlock(flags);
+	set_timer(&acct_timer, NOW() + ACCT_PERIOD);
+}
+
+/* Start the accounting. */
+void csched_init(void)
+{
+	init_timer(&acct_timer, account, NULL, 0);
+	set_timer(&acct_timer, NOW() + ACCT_PERIOD);
+}
+
+/* Give a CPU its queue. */
+int csched_init_cpu(unsigned int cpu)
+{
+	init_timer(&queues[cpu].tick, tick_fired, NULL, cpu);
+	return 0;
+}
+
+/* A new vCPU: may run anywhere, starts with a slice of credit. */
+void csched_vcpu_init(struct vcpu *v)
+{
+	v->cpu_affinity = ~0ULL;
+	v->credit = TICK;
+}
+
+/* Pick where a waking vCPU should queue: an idle CPU if it has one. */
+static unsigned int pick_cpu(const struct vcpu *v)
+{
+	unsigned int cpu = v->processor;
+
+	if (allowed_on(v, cpu) && cpu_online(cpu) &&
+	    (is_idle_vcpu(current_on(cpu)) || current_on(cpu) == v))
+		return cpu;
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		if (cpu_online(c) && allowed_on(v, c) &&
+		    is_idle_vcpu(current_on(c)) && !queues[c].head)
+			return c;
+	if (allowed_on(v, cpu) && cpu_online(cpu))
+		return cpu;
+	for (unsigned int c = 0; c < NR_CPUS; c++)
+		if (cpu_online(c) && allowed_on(v, c))
+			return c;
+	return 0;
+}
+
+/* A vCPU became runnable: queue it (on a good CPU) and poke that CPU. */
+void csched_wake(struct vcpu *v)
+{
+	unsigned int cpu;
+
+	if (v->is_running || v->on_runq)
+		return; /* context_saved() queues it once it is off its CPU */
+	cpu = pick_cpu(v);
+	v->processor = cpu;
+	queue_insert(&queues[cpu], v);
+	cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
+}
+
+/* A vCPU stopped being runnable: take it off its queue. */
+void csched_sleep(struct vcpu *v)
+{
+	if (v->on_runq)
+		queue_remove(&queues[v->processor], v);
+	if (v->is_running)
+		cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+}
+
+/* Take an UNDER vCPU that may run here from another CPU's queue. */
+static struct vcpu *steal(unsigned int cpu)
+{
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		struct vcpu *v;
+
+		if (c == cpu || !cpu_online(c) || !queues[c].head)
+			continue;
+		v = queue_first(&queues[c], cpu, true);
+		if (v) {
+			queue_remove(&queues[c], v);
+			v->processor = cpu;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Choose what cpu runs next; prev is what it ran until now (put back in
+ * the queue if still runnable; at the back if it yielded).
+ */
+struct vcpu *csched_schedule(unsigned int cpu, struct vcpu *prev, s_time_t now,
+			     bool yielded)
+{
+	struct csched_queue *q = &queues[cpu];
+	struct vcpu *next;
+
+	if (!is_idle_vcpu(prev)) {
+		prev->credit -= now - prev->credit_since;
+		prev->credit_since = now;
+		if (vcpu_runnable(prev) && allowed_on(prev, cpu) &&
+		    !prev->on_runq) {
+			/* A running UNDER vCPU keeps its slice unless it yields. */
+			if (!yielded && is_under(prev) && now < q->slice_end &&
+			    !parked(prev))
+				return prev;
+			queue_insert(q, prev);
+		}
+	}
+	next = queue_first(q, cpu, true);
+	if (!next)
+		next = steal(cpu);
+	if (!next)
+		next = queue_first(q, cpu, false);
+	if (!next) {
+		stop_timer(&q->tick);
+		return NULL; /* the idle vCPU */
+	}
+	if (next->on_runq)
+		queue_remove(q, next);
+	if (next != prev)
+		q->slice_end = now + SLICE;
+	next->credit_since = now;
+	set_timer(&q->tick, now + TICK);
+	return next;
+}
+
+/* XEN_DOMCTL_SCHEDOP_putinfo: weight 1..65535 (0: keep), cap 0..100*CPUs. */
+int csched_set_params(struct domain *d, uint16_t weight, uint16_t cap)
+{
+	if (cap > 100 * NR_CPUS)
+		return -EINVAL;
+	if (weight)
+		d->weight = weight;
+	d->cap = cap;
+	return 0;
+}
+
+/* XEN_DOMCTL_SCHEDOP_getinfo. */
+void csched_get_params(const struct domain *d, uint16_t *weight, uint16_t *cap)
+{
+	*weight = (uint16_t)d->weight;
+	*cap = (uint16_t)d->cap;
+}
+
+/* Restrict a vCPU to the CPUs in cpumask (at least one online). */
+int csched_set_affinity(struct vcpu *v, uint64_t cpumask)
+{
+	if (!(cpumask & cpu_online_map))
+		return -EINVAL;
+	v->cpu_affinity = cpumask;
+	if (v->on_runq && !allowed_on(v, v->processor)) {
+		queue_remove(&queues[v->processor], v);
+		csched_wake(v);
+	}
+	if (v->is_running && !allowed_on(v, v->processor))
+		cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+	return 0;
+}

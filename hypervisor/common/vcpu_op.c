@@ -1,0 +1,138 @@
+/*
+ * HYPERVISOR_vcpu_op: a guest manages its own vCPUs.
+ *
+ *   initialise        give a down vCPU its context (vcpu_guest_context)
+ *   up / down / is_up bring it online, take it offline, ask
+ *   get_runstate_info time spent running, runnable, blocked, offline
+ *   register_runstate_memory_area  keep a copy of that in guest memory
+ *   set/stop_periodic_timer, set/stop_singleshot_timer   VIRQ_TIMER
+ *   register_vcpu_info  move vcpu_info out of shared_info into a page of
+ *                       the guest's own
+ */
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/sched.h>
+#include <hv/vcpu_time.h>
+
+#include <asm/guest_access.h>
+#include <asm/page_type.h>
+#include <asm/pv.h>
+
+static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+	struct vcpu_guest_context *c;
+	long rc;
+
+	if (v->is_initialised)
+		return -EEXIST;
+	c = xmalloc(struct vcpu_guest_context);
+	if (!c)
+		return -ENOMEM;
+	rc = copy_from_guest_raw(c, arg.p, sizeof(*c))
+		     ? -EFAULT
+		     : arch_set_info_guest(v, c);
+	xfree(c);
+	return rc;
+}
+
+static long register_vcpu_info(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+	struct vcpu_register_vcpu_info info;
+	struct page_info *pg;
+	struct vcpu_info *new;
+
+	if (copy_from_guest_raw(&info, arg.p, sizeof(info)))
+		return -EFAULT;
+	if (v->vcpu_info_page)
+		return -EINVAL; /* once only, as on Xen */
+	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
+	    !mfn_valid(_mfn(info.mfn)))
+		return -EINVAL;
+	pg = mfn_to_page(_mfn(info.mfn));
+	if (get_page_and_type(pg, v->domain, PGT_writable_page))
+		return -EINVAL;
+	new = (struct vcpu_info *)((char *)mfn_to_virt(_mfn(info.mfn)) +
+				   info.offset);
+	if (v->vcpu_info)
+		*new = *v->vcpu_info;
+	else
+		memset(new, 0, sizeof(*new));
+	/* Anything pending is delivered from the new place. */
+	new->evtchn_upcall_pending = 1;
+	new->evtchn_pending_sel = ~(xen_ulong_t)0;
+	v->vcpu_info_page = pg;
+	v->vcpu_info = new;
+	update_vcpu_system_time(v);
+	return 0;
+}
+
+/* HYPERVISOR_vcpu_op(cmd, vcpuid, arg). */
+long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+	struct domain *d = current->domain;
+	struct vcpu *v = vcpuid < d->max_vcpus ? d->vcpu[vcpuid] : NULL;
+	struct vcpu_set_periodic_timer per;
+	struct vcpu_set_singleshot_timer one;
+	struct vcpu_register_runstate_memory_area area;
+
+	if (!v)
+		return -ENOENT;
+	switch (cmd) {
+	case VCPUOP_initialise: return vcpu_initialise(v, arg);
+	case VCPUOP_up:
+		if (!v->is_initialised)
+			return -EINVAL;
+		if (__atomic_fetch_and(&v->pause_flags, ~VPF_down,
+				       __ATOMIC_SEQ_CST) &
+		    VPF_down)
+			vcpu_wake(v);
+		return 0;
+	case VCPUOP_down:
+		__atomic_fetch_or(&v->pause_flags, VPF_down, __ATOMIC_SEQ_CST);
+		vcpu_sleep(v);
+		return 0;
+	case VCPUOP_is_up: return !(READ_ONCE(v->pause_flags) & VPF_down);
+	case VCPUOP_get_runstate_info:
+		return copy_to_guest_raw(arg.p, &v->runstate,
+					 sizeof(v->runstate))
+			       ? -EFAULT
+			       : 0;
+	case VCPUOP_register_runstate_memory_area:
+		if (copy_from_guest_raw(&area, arg.p, sizeof(area)))
+			return -EFAULT;
+		if (!guest_range_ok(area.addr.v, sizeof(*area.addr.v)))
+			return -EINVAL;
+		v->runstate_area = (unsigned long)area.addr.v;
+		if (v == current)
+			copy_to_guest_raw(area.addr.v, &v->runstate,
+					  sizeof(v->runstate));
+		return 0;
+	case VCPUOP_set_periodic_timer:
+		if (copy_from_guest_raw(&per, arg.p, sizeof(per)))
+			return -EFAULT;
+		if (per.period_ns < MILLISECS(1) ||
+		    per.period_ns > SECONDS(1000))
+			return -EINVAL;
+		vcpu_set_periodic(v, (s_time_t)per.period_ns);
+		return 0;
+	case VCPUOP_stop_periodic_timer: vcpu_set_periodic(v, 0); return 0;
+	case VCPUOP_set_singleshot_timer:
+		if (v != current)
+			return -EINVAL;
+		if (copy_from_guest_raw(&one, arg.p, sizeof(one)))
+			return -EFAULT;
+		if ((one.flags & VCPU_SSHOTTMR_future) &&
+		    (s_time_t)one.timeout_abs_ns < NOW())
+			return -ETIME;
+		vcpu_set_singleshot(v, (s_time_t)one.timeout_abs_ns);
+		return 0;
+	case VCPUOP_stop_singleshot_timer:
+		if (v != current)
+			return -EINVAL;
+		vcpu_set_singleshot(v, 0);
+		return 0;
+	case VCPUOP_register_vcpu_info: return register_vcpu_info(v, arg);
+	default: return -ENOSYS;
+	}
+}
