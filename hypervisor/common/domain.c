@@ -17,6 +17,7 @@
 #include <hv/vcpu_time.h>
 
 #include <asm/page.h>
+#include <asm/page_type.h>
 #include <asm/pv.h>
 #include <asm/shutdown.h>
 
@@ -65,6 +66,7 @@ struct domain *domain_create(domid_t id, bool privileged,
 	d->is_privileged = privileged;
 	d->max_vcpus = max_vcpus;
 	d->shutdown_code = SHUTDOWN_CODE_NONE;
+	d->refcnt = 1; /* alive */
 	d->page_list_head = PAGE_LIST_NULL;
 	d->max_pages = ~0UL;
 	d->weight = CSCHED_DEFAULT_WEIGHT;
@@ -130,20 +132,66 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu)
 	return v;
 }
 
-/* The first domain in id order (domlist walks take no lock: domains are
- * only freed by domain_destroy, which waits for walkers; see there). */
+/* Hold the domain list still for a walk (first_domain/next_domain). */
+void domlist_read_lock(void)
+{
+	spin_lock(&domlist_lock);
+}
+
+/* End a walk of the domain list. */
+void domlist_read_unlock(void)
+{
+	spin_unlock(&domlist_lock);
+}
+
+/* The first domain in id order; the caller holds domlist_read_lock. */
 struct domain *first_domain(void)
 {
-	return READ_ONCE(domain_list);
+	return domain_list;
 }
 
-/* The domain after d in id order, or NULL. */
+/* The domain after d in id order, or NULL (domlist_read_lock held). */
 struct domain *next_domain(struct domain *d)
 {
-	return READ_ONCE(d->next_in_list);
+	return d->next_in_list;
 }
 
-/* The domain with this id, or NULL. */
+/* A domain by id even while it is being destroyed, with a reference. */
+struct domain *get_dying_or_live_domain(domid_t id)
+{
+	struct domain *d;
+
+	spin_lock(&domlist_lock);
+	for (d = domain_list; d && d->domain_id != id; d = d->next_in_list)
+		;
+	if (d && !get_domain(d))
+		d = NULL;
+	spin_unlock(&domlist_lock);
+	return d;
+}
+
+/* Take a reference on d, unless it is being freed. */
+bool get_domain(struct domain *d)
+{
+	int x = __atomic_load_n(&d->refcnt, __ATOMIC_RELAXED);
+
+	do {
+		if (x <= 0)
+			return false;
+	} while (!__atomic_compare_exchange_n(&d->refcnt, &x, x + 1, false,
+					      __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+/* Drop a reference; the last one frees the structure. */
+void put_domain(struct domain *d)
+{
+	if (__atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_ACQ_REL) == 0)
+		domain_free(d);
+}
+
+/* The live domain with this id, with a reference (put_domain), or NULL. */
 struct domain *get_domain_by_id(domid_t id)
 {
 	struct domain *d;
@@ -151,8 +199,20 @@ struct domain *get_domain_by_id(domid_t id)
 	spin_lock(&domlist_lock);
 	for (d = domain_list; d && d->domain_id != id; d = d->next_in_list)
 		;
+	if (d && (d->is_dying || !get_domain(d)))
+		d = NULL;
 	spin_unlock(&domlist_lock);
 	return d;
+}
+
+/* DOMID_SELF or an id, with a reference, as get_domain_by_id(). */
+struct domain *get_domain_by_any_id(domid_t id)
+{
+	struct domain *curr = current->domain;
+
+	if (id == DOMID_SELF || id == curr->domain_id)
+		return get_domain(curr) ? curr : NULL;
+	return get_domain_by_id(id);
 }
 
 static void page_list_add(struct domain *d, struct page_info *pg)
@@ -178,6 +238,28 @@ static void page_list_del(struct domain *d, struct page_info *pg)
 }
 
 /*
+ * d gained (or, negative, lost) frames naming it as owner. The first holds
+ * a reference on d; the last one's release drops it, so a domain is never
+ * freed while a frame still points at it.
+ */
+static void note_owned_frames(struct domain *d, long n)
+{
+	unsigned long was = __atomic_fetch_add(
+		&d->owned_frames, (unsigned long)n, __ATOMIC_ACQ_REL);
+
+	if (!was && n > 0)
+		get_domain(d);
+	else if (was == (unsigned long)-n)
+		put_domain(d);
+}
+
+/* A frame that named d as owner went back to the heap (page_alloc.c). */
+static void frame_released(struct domain *d)
+{
+	note_owned_frames(d, -1);
+}
+
+/*
  * Give 2^order fresh frames to d and count them; -ENOMEM if that would
  * take d over max_pages.
  */
@@ -195,6 +277,7 @@ int domain_assign_pages(struct domain *d, struct page_info *pg,
 	for (unsigned long i = 0; i < n; i++)
 		page_list_add(d, &pg[i]);
 	d->tot_pages += n;
+	note_owned_frames(d, (long)n);
 	spin_unlock(&d->page_alloc_lock);
 	return 0;
 }
@@ -228,6 +311,7 @@ void share_hv_page_with_guest(void *page, struct domain *d)
 	pg->owner = d;
 	pg->u.inuse.type_info = PGT_none;
 	pg->count_info = PGC_state_inuse | PGC_hv_heap | PGC_allocated | 1;
+	note_owned_frames(d, 1);
 }
 
 /* Stop every vCPU of d (nested; see domain_unpause). */
@@ -279,6 +363,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	       shutdown_name(reason), reason);
 	if (d == hardware_domain)
 		hardware_domain_shutdown(reason);
+	else
+		send_global_virq(VIRQ_DOM_EXC); /* dom0's toolstack looks */
 }
 
 /*
@@ -303,6 +389,112 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 /* Create the idle domain and its per-CPU vCPUs' home. */
 int idle_domain_init(void)
 {
+	heap_owner_released = frame_released;
 	idle_domain = domain_create(DOMID_IDLE, false, NR_CPUS);
 	return idle_domain ? 0 : -ENOMEM;
+}
+
+static void release_vcpu_state(struct vcpu *v)
+{
+	vcpu_timers_stop(v);
+	if (mfn_x(v->arch.guest_table) != INVALID_MFN_RAW)
+		put_page_and_type(mfn_to_page(v->arch.guest_table));
+	if (mfn_x(v->arch.guest_table_user) != INVALID_MFN_RAW)
+		put_page_and_type(mfn_to_page(v->arch.guest_table_user));
+	v->arch.guest_table = v->arch.guest_table_user = _mfn(INVALID_MFN_RAW);
+	pv_destroy_gdt(v);
+	if (v->vcpu_info_page) {
+		put_page_and_type(v->vcpu_info_page);
+		v->vcpu_info_page = NULL;
+	}
+	v->vcpu_info = NULL;
+}
+
+static bool any_vcpu_running(const struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpu[i] && READ_ONCE(d->vcpu[i]->is_running))
+			return true;
+	return false;
+}
+
+static void unlink_domain(struct domain *d)
+{
+	struct domain **pp;
+
+	spin_lock(&domlist_lock);
+	for (pp = &domain_list; *pp && *pp != d; pp = &(*pp)->next_in_list)
+		;
+	if (*pp)
+		*pp = d->next_in_list;
+	d->next_in_list = NULL;
+	spin_unlock(&domlist_lock);
+}
+
+/* Give back up to a batch of d's frames; true when none are left. */
+static bool relinquish_memory(struct domain *d)
+{
+	for (unsigned int n = 0; n < 256; n++) {
+		struct page_info *pg;
+
+		spin_lock(&d->page_alloc_lock);
+		if (d->page_list_head == PAGE_LIST_NULL) {
+			spin_unlock(&d->page_alloc_lock);
+			return true;
+		}
+		pg = &frame_table[d->page_list_head];
+		spin_unlock(&d->page_alloc_lock);
+		/* A pinned table lets go of its type (and its entries). */
+		if (__atomic_fetch_and(&pg->u.inuse.type_info, ~PGT_pinned,
+				       __ATOMIC_SEQ_CST) &
+		    PGT_pinned)
+			put_page_and_type(pg);
+		domain_release_page(pg);
+	}
+	return false;
+}
+
+/*
+ * XEN_DOMCTL_destroydomain: stop d's vCPUs, close its event channels,
+ * give back its memory (scrubbed) and its hypervisor state, tell dom0
+ * (VIRQ_DOM_EXC). Long: returns -ERESTART to be called again until done.
+ */
+int domain_destroy(struct domain *d)
+{
+	switch (d->destroy_stage) {
+	case 0:
+		if (d == current->domain || d == hardware_domain)
+			return -EINVAL;
+		d->is_dying = true;
+		domain_pause(d);
+		d->destroy_stage = 1;
+		/* fall through */
+	case 1:
+		if (any_vcpu_running(d))
+			return -ERESTART; /* their CPUs are switching away */
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i])
+				release_vcpu_state(d->vcpu[i]);
+		evtchn_destroy(d);
+		d->destroy_stage = 2;
+		/* fall through */
+	case 2:
+		if (!relinquish_memory(d))
+			return -ERESTART;
+		d->destroy_stage = 3;
+		/* fall through */
+	case 3:
+		if (d->shared_info)
+			domain_release_page(
+				mfn_to_page(virt_to_mfn(d->shared_info)));
+		d->shared_info = NULL;
+		arch_domain_destroy(d);
+		printk("Domain %u destroyed\n", d->domain_id);
+		d->destroy_stage = 4;
+		unlink_domain(d);
+		send_global_virq(VIRQ_DOM_EXC);
+		put_domain(d); /* it is no longer alive */
+		return 0;
+	default: return -EINVAL; /* already destroyed */
+	}
 }

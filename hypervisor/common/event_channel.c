@@ -103,18 +103,19 @@ static void unlock_pair(struct domain *a, struct domain *b)
 		spin_unlock(&b->event_lock);
 }
 
-/* The domain an op names: the caller, or (privileged) any other. */
+/*
+ * The domain an op names, with a reference: the caller, or (privileged)
+ * any other.
+ */
 static struct domain *op_domain(domid_t id, long *rc)
 {
 	struct domain *curr = current->domain, *d;
 
-	if (id == DOMID_SELF || id == curr->domain_id)
-		return curr;
-	if (!curr->is_privileged) {
+	if (id != DOMID_SELF && id != curr->domain_id && !curr->is_privileged) {
 		*rc = -EPERM;
 		return NULL;
 	}
-	d = get_domain_by_id(id);
+	d = get_domain_by_any_id(id);
 	if (!d)
 		*rc = -ESRCH;
 	return d;
@@ -146,6 +147,7 @@ static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
 		a->port = port;
 	}
 	spin_unlock(&d->event_lock);
+	put_domain(d);
 	return port < 0 ? port : 0;
 }
 
@@ -156,7 +158,7 @@ static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
 	long rc = 0;
 	int lport;
 
-	rd = b->remote_dom == DOMID_SELF ? ld : get_domain_by_id(b->remote_dom);
+	rd = get_domain_by_any_id(b->remote_dom);
 	if (!rd)
 		return -ESRCH;
 	lock_pair(ld, rd);
@@ -184,6 +186,7 @@ static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
 	evtchn_2l_set_pending(ld->vcpu[lc->notify_vcpu], lport);
 out:
 	unlock_pair(ld, rd);
+	put_domain(rd);
 	return rc;
 }
 
@@ -388,6 +391,7 @@ static long evtchn_status(struct evtchn_status *s)
 	}
 out:
 	spin_unlock(&d->event_lock);
+	put_domain(d);
 	return rc;
 }
 
@@ -438,6 +442,7 @@ static long evtchn_reset(domid_t id)
 	for (evtchn_port_t p = 1; p < d->max_evtchns; p++)
 		if (port_in_use(d, p))
 			evtchn_close(d, p);
+	put_domain(d);
 	return 0;
 }
 

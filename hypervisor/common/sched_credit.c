@@ -119,7 +119,10 @@ static void account(void *data)
 	uint64_t total_weight = 0;
 	s_time_t pool = (s_time_t)nr_online_cpus * ACCT_PERIOD;
 	struct domain *d;
-	unsigned long flags = sched_lock();
+	unsigned long flags;
+
+	domlist_read_lock();
+	flags = sched_lock();
 
 	for (d = first_domain(); d; d = next_domain(d)) {
 		d->active_vcpus = 0;
@@ -153,6 +156,7 @@ static void account(void *data)
 		}
 	}
 	sched_unlock(flags);
+	domlist_read_unlock();
 	set_timer(&acct_timer, NOW() + ACCT_PERIOD);
 }
 

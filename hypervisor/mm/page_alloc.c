@@ -232,15 +232,22 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
 	return pg;
 }
 
+/* Told when a frame that had an owner is freed (the domain code). */
+void (*heap_owner_released)(struct domain *d);
+
 /* Scrub 2^order domain frames and return them to the heap. */
 void free_domheap_pages(struct page_info *pg, unsigned int order)
 {
 	for (unsigned long i = 0; i < (1UL << order); i++) {
+		struct domain *owner = pg[i].owner;
+
 		ASSERT((pg[i].count_info & PGC_count_mask) == 0);
 		scrub_page(&pg[i]);
 		pg[i].owner = NULL;
 		pg[i].u.inuse.type_info = 0;
 		pg[i].count_info = PGC_state_inuse;
+		if (owner && heap_owner_released)
+			heap_owner_released(owner);
 	}
 	free_heap_pages(pg, order);
 }

@@ -121,7 +121,7 @@ void smp_boot_cpus(void)
 		return;
 	}
 	memcpy(maddr_to_virt(_paddr(TRAMPOLINE_PHYS)), trampoline_start,
-	       (size_t)(trampoline_end - trampoline_start));
+	       (uintptr_t)trampoline_end - (uintptr_t)trampoline_start);
 	data->cr3 = paddr_x(virt_to_maddr(trampoline_l4));
 	data->entry = (uintptr_t)start_secondary;
 

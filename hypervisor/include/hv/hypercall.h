@@ -8,6 +8,8 @@
 #define HV_HYPERCALL_H
 
 #include <hv/lib.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
 #include <xen/xen.h>
 
 // arch/x86/pv/callback.c
@@ -59,6 +61,15 @@ long do_console_io(unsigned int cmd, unsigned int count,
 
 // common/vcpu_op.c
 long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg);
+
+// common/domctl.c
+long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl);
+struct domain *domain_at_or_after(domid_t id);
+struct xen_domctl_getdomaininfo;
+void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+// common/sysctl.c
+long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl);
 
 // common/sched_op.c
 long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);

@@ -112,6 +112,7 @@ void *alloc_xenheap_pages(unsigned int order);
 void free_xenheap_pages(void *v, unsigned int order);
 struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order);
 void free_domheap_pages(struct page_info *pg, unsigned int order);
+extern void (*heap_owner_released)(struct domain *d);
 void scrub_page(struct page_info *pg);
 unsigned long heap_free_pages(void);
 unsigned long heap_total_pages(void);

@@ -98,6 +98,18 @@ struct domain {
 	uint32_t page_list_head;
 	unsigned long tot_pages, max_pages;
 
+	/*
+	 * Lifetime: one reference for being alive (dropped when destroyed),
+	 * one per holder of get_domain(), one while any frame still names
+	 * this domain as owner. The structure is freed at zero.
+	 */
+	int refcnt;
+	unsigned long owned_frames;
+	bool is_dying;		/* destruction under way: refuse new work */
+	bool controller_paused; /* paused by dom0 (domctl), as created */
+	xen_domain_handle_t handle;
+	unsigned int destroy_stage; /* how far domain_destroy() got */
+
 	/* Shutdown: reason latched by SCHEDOP_shutdown_code or shutdown. */
 	bool is_shutting_down;
 	bool is_shut_down;
@@ -152,8 +164,15 @@ struct domain *domain_create(domid_t id, bool privileged,
 			     unsigned int max_vcpus);
 struct vcpu *vcpu_create(struct domain *d, unsigned int id, unsigned int cpu);
 struct domain *get_domain_by_id(domid_t id);
+struct domain *get_domain_by_any_id(domid_t id);
+bool get_domain(struct domain *d);
+void put_domain(struct domain *d);
+int domain_destroy(struct domain *d);
+void domlist_read_lock(void);
+void domlist_read_unlock(void);
 struct domain *first_domain(void);
 struct domain *next_domain(struct domain *d);
+struct domain *get_dying_or_live_domain(domid_t id);
 int domain_assign_pages(struct domain *d, struct page_info *pg,
 			unsigned int order);
 void domain_release_page(struct page_info *pg);

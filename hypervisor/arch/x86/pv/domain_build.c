@@ -216,7 +216,8 @@ static mfn_t build_page_tables(struct builder *b)
 	return _mfn(b->p2m[va_to_pfn(b, l->pt_start)]);
 }
 
-static void fill_hypercall_page(void *page)
+/* Fill a hypercall page: Xen's 32-byte SYSCALL stubs, 0xcc elsewhere. */
+void fill_hypercall_page(void *page)
 {
 	uint8_t *p = page;
 

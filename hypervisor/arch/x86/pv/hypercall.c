@@ -57,6 +57,8 @@ static const hypercall_fn_t hypercall_table[] = {
 	[__HYPERVISOR_callback_op] = HYPERCALL(do_callback_op),
 	[__HYPERVISOR_event_channel_op] = HYPERCALL(do_event_channel_op),
 	[__HYPERVISOR_physdev_op] = HYPERCALL(do_physdev_op),
+	[__HYPERVISOR_sysctl] = HYPERCALL(do_sysctl),
+	[__HYPERVISOR_domctl] = HYPERCALL(do_domctl),
 };
 
 /* Multicall state of this CPU (see common/multicall.c). */

@@ -20,6 +20,7 @@ struct pv_build_args {
 
 // arch/x86/pv/domain_build.c
 int pv_build_domain(const struct pv_build_args *a);
+void fill_hypercall_page(void *page);
 
 // arch/x86/dom0.c
 void create_dom0(void);
