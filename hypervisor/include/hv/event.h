@@ -26,7 +26,7 @@ enum evtchn_state {
 };
 
 struct evtchn {
-	uint8_t state; /* enum evtchn_state */
+	uint8_t state;	      /* enum evtchn_state */
 	uint16_t notify_vcpu; /* the vCPU that gets the upcall */
 	union {
 		domid_t unbound_remote; /* ECS_UNBOUND: who may bind */
