@@ -108,6 +108,9 @@ long do_console_io(unsigned int cmd, unsigned int count,
 	case CONSOLEIO_read:
 		if (!d->is_privileged)
 			return -EPERM;
+		/* A count past INT_MAX: the result could pass for -errno. */
+		if ((int)count < 0)
+			return -E2BIG;
 		return guest_read(count, buffer);
 	default: return -ENOSYS;
 	}

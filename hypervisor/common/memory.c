@@ -11,8 +11,13 @@
  *   machphys_mapping      where the guest finds the read-only M2P
  *
  * Reservation calls return the number of extents done; on a failure part
- * way they report the extents done so far. A long call continues later:
- * the start extent rides in the command's upper bits, as in Xen.
+ * way they report the extents done so far, and a call refused outright
+ * (unreadable arguments, unknown domain, extent order or list) does
+ * nothing and reports its start extent, as Xen does. A long call
+ * continues later: the start extent rides in the command's upper bits.
+ * The other common ops take no start extent (-EINVAL); the x86 ops
+ * (memory maps, machphys_mapping) see the whole command, so with a start
+ * extent they are unknown (-ENOSYS).
  */
 #include <hv/bootinfo.h>
 #include <hv/hypercall.h>
@@ -28,7 +33,7 @@
 #define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK ((1UL << MEMOP_EXTENT_SHIFT) - 1)
 #define DOMU_MAX_ORDER 9
-#define DOM0_MAX_ORDER 12
+#define CTLDOM_MAX_ORDER 18 /* Xen's default for a control domain on x86 */
 #define MEMF_KNOWN (0xffffU | XENMEMF_exact_node_request | XENMEMF_vnode)
 
 struct e820_entry {
@@ -100,8 +105,8 @@ static int do_extent(unsigned long op, struct domain *d,
 	xen_pfn_t in = 0, mfn;
 	struct page_info *pg;
 
-	if (!guest_handle_is_null(r->extent_start) &&
-	    (op != XENMEM_increase_reservation) &&
+	/* Only increase_reservation may go without a list. */
+	if (op != XENMEM_increase_reservation &&
 	    copy_from_guest_offset(&in, r->extent_start, i, 1))
 		return -EFAULT;
 
@@ -135,17 +140,24 @@ static long reservation_op(unsigned long op, unsigned long start,
 	long rc = 0;
 
 	if (copy_from_guest_raw(&r, arg.p, sizeof(r)))
-		return -EFAULT;
+		return (long)start;
 	if (r.mem_flags & ~MEMF_KNOWN)
 		return -EINVAL;
+	/* The continuation's command must be able to hold any extent. */
+	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) ||
+	    start >= r.nr_extents)
+		return (long)start;
 	d = memop_domain(r.domid, &rc);
 	if (!d)
-		return rc;
-	if (r.extent_order >
-	    (current->domain->is_privileged ? DOM0_MAX_ORDER : DOMU_MAX_ORDER))
-		return start;
-	if (r.nr_extents > (~0UL >> MEMOP_EXTENT_SHIFT))
-		return -EINVAL;
+		return (long)start;
+	if (r.extent_order > (current->domain->is_privileged ? CTLDOM_MAX_ORDER
+							     : DOMU_MAX_ORDER))
+		return (long)start;
+	/* Like Xen, check where the list starts; each access checks again. */
+	if ((!guest_handle_is_null(r.extent_start) ||
+	     op != XENMEM_increase_reservation) &&
+	    !guest_range_ok(r.extent_start.p + start, sizeof(xen_pfn_t)))
+		return (long)start;
 
 	for (i = start; i < r.nr_extents; i++) {
 		if (i != start && hypercall_preempt_check()) {
@@ -194,6 +206,9 @@ static long machine_memory_map(XEN_GUEST_HANDLE_PARAM(void) arg)
 		return copy_to_guest_raw(arg.p, &map, sizeof(map)) ? -EFAULT
 								   : 0;
 	}
+	/* Xen wants room for one more entry than the map has. */
+	if (map.nr_entries < boot_info.nr_mem + 1)
+		return -EINVAL;
 	return copy_map(&map, arg, e, boot_info.nr_mem);
 }
 
@@ -202,6 +217,7 @@ static long reservation_query(unsigned long op,
 {
 	domid_t id;
 	struct domain *d;
+	unsigned long max_pfn;
 	long rc = 0;
 
 	if (copy_from_guest_raw(&id, arg.p, sizeof(id)))
@@ -212,7 +228,29 @@ static long reservation_query(unsigned long op,
 	switch (op) {
 	case XENMEM_current_reservation: return (long)d->tot_pages;
 	case XENMEM_maximum_reservation: return (long)d->max_pages;
-	default: /* XENMEM_maximum_gpfn */ return (long)d->tot_pages - 1;
+	default: /* XENMEM_maximum_gpfn: from the p2m size the guest set */
+		max_pfn = READ_ONCE(d->shared_info->arch.max_pfn);
+		return max_pfn ? (long)max_pfn - 1 : 0;
+	}
+}
+
+/* The x86 ops: cmd is the whole command, start extent included. */
+static long x86_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+	struct xen_machphys_mapping mp;
+
+	switch (cmd) {
+	case XENMEM_machine_memory_map: return machine_memory_map(arg);
+	case XENMEM_memory_map:
+		return -ENOSYS; /* no pseudo-physical map has been set */
+	case XENMEM_machphys_mapping:
+		mp = (struct xen_machphys_mapping){
+			.v_start = RO_MPT_VIRT_START,
+			.v_end = RO_MPT_VIRT_END,
+			.max_mfn = max_page - 1,
+		};
+		return copy_to_guest_raw(arg.p, &mp, sizeof(mp)) ? -EFAULT : 0;
+	default: return -ENOSYS;
 	}
 }
 
@@ -221,26 +259,16 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
 	unsigned long op = cmd & MEMOP_CMD_MASK;
 	unsigned long start = cmd >> MEMOP_EXTENT_SHIFT;
-	struct xen_machphys_mapping mp;
 
 	switch (op) {
 	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap: return reservation_op(op, start, arg);
-	case XENMEM_maximum_ram_page: return (long)max_page;
+	case XENMEM_maximum_ram_page: return start ? -EINVAL : (long)max_page;
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
-	case XENMEM_maximum_gpfn: return reservation_query(op, arg);
-	case XENMEM_machine_memory_map: return machine_memory_map(arg);
-	case XENMEM_memory_map:
-		return -ENOSYS; /* no pseudo-physical map has been set */
-	case XENMEM_machphys_mapping:
-		mp = (struct xen_machphys_mapping){
-			.v_start = RO_MPT_VIRT_START,
-			.v_end = RO_MPT_VIRT_START + max_page * sizeof(long),
-			.max_mfn = max_page - 1,
-		};
-		return copy_to_guest_raw(arg.p, &mp, sizeof(mp)) ? -EFAULT : 0;
-	default: return -ENOSYS;
+	case XENMEM_maximum_gpfn:
+		return start ? -EINVAL : reservation_query(op, arg);
+	default: return x86_memory_op(cmd, arg);
 	}
 }

@@ -3,8 +3,10 @@
  * result is written back as it completes. A preempted entry (one that
  * left a continuation) stops the batch; the multicall itself continues
  * later from that entry, with the entry's updated arguments written back
- * into the guest's list. Calls that would leave the batch (iret, a nested
- * multicall) get -EINVAL.
+ * into the guest's list. A nested multicall gets -EINVAL. An iret entry
+ * is carried out, as in Xen: the guest resumes from the iret frame on
+ * its stack, the batch ends there, and the frame's rax is both the
+ * entry's result and the multicall's.
  */
 #include <hv/hypercall.h>
 #include <hv/multicall.h>
@@ -23,6 +25,9 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
 
 	if (mc->active)
 		return -EINVAL;
+	/* Like Xen, refuse a list that does not start in guest space. */
+	if (!guest_range_ok(call_list.p, 1))
+		return -EFAULT;
 	mc->active = true;
 	while (nr_calls) {
 		unsigned long args[5];
@@ -31,6 +36,14 @@ long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list,
 			break;
 		if (copy_from_guest(&mc->call, call_list, 1)) {
 			rc = -EFAULT;
+			break;
+		}
+		if (mc->call.op == __HYPERVISOR_iret) {
+			mc->call.result = do_iret();
+			/* The frame has already redirected the guest. */
+			(void)copy_field_to_guest(call_list, &mc->call, result);
+			rc = (long)mc->call.result;
+			nr_calls = 0;
 			break;
 		}
 		for (unsigned int a = 0; a < 5; a++)

@@ -4,9 +4,11 @@
  *   yield           let others run
  *   block           enable event delivery and wait for an event
  *   poll            wait (events masked) until one of the given ports is
- *                   pending, or a timeout (absolute system time; 0: none)
+ *                   pending, or a timeout (absolute system time; 0: none);
+ *                   like Xen, only open channels may be polled
  *   shutdown        the domain stops, for a reason (SHUTDOWN_*)
- *   shutdown_code   latch the reason a later shutdown will report
+ *   shutdown_code   latch the reason a later shutdown will report (the
+ *                   first code latched stays, as in Xen)
  *   remote_shutdown dom0 shuts another domain down
  */
 #include <hv/hypercall.h>
@@ -37,6 +39,21 @@ static bool port_pending(const struct domain *d, evtchn_port_t port)
 	return (READ_ONCE(p[port / 64]) >> (port % 64)) & 1;
 }
 
+/* Whether port is an open channel of d (not free, not reserved port 0). */
+static bool port_open(const struct domain *d, evtchn_port_t port)
+{
+	const struct evtchn *bucket;
+	uint8_t state;
+
+	if (port >= READ_ONCE(d->max_evtchns))
+		return false;
+	bucket = READ_ONCE(d->evtchn_buckets[port / EVTCHNS_PER_BUCKET]);
+	if (!bucket)
+		return false;
+	state = READ_ONCE(bucket[port % EVTCHNS_PER_BUCKET].state);
+	return state != ECS_FREE && state != ECS_RESERVED;
+}
+
 static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
 	struct sched_poll sp;
@@ -49,7 +66,8 @@ static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 	if (sp.nr_ports && copy_from_guest(ports, sp.ports, sp.nr_ports))
 		return -EFAULT;
 	for (unsigned int i = 0; i < sp.nr_ports; i++) {
-		if (ports[i] >= NR_EVENT_CHANNELS_2L)
+		if (ports[i] >= NR_EVENT_CHANNELS_2L ||
+		    !port_open(v->domain, ports[i]))
 			return -EINVAL;
 		if (port_pending(v->domain, ports[i]))
 			return 0;
@@ -85,7 +103,7 @@ static long sched_shutdown(struct domain *d, XEN_GUEST_HANDLE_PARAM(void) arg,
 		return -EINVAL;
 	if (latch_only) {
 		spin_lock(&d->lock);
-		if (!d->is_shutting_down)
+		if (d->shutdown_code == SHUTDOWN_CODE_NONE)
 			d->shutdown_code = s.reason;
 		spin_unlock(&d->lock);
 		return 0;
@@ -103,11 +121,11 @@ static long sched_remote_shutdown(XEN_GUEST_HANDLE_PARAM(void) arg)
 		return -EPERM;
 	if (copy_from_guest_raw(&rs, arg.p, sizeof(rs)))
 		return -EFAULT;
-	if (rs.reason > SHUTDOWN_MAX)
-		return -EINVAL;
 	d = get_domain_by_id(rs.domain_id);
 	if (!d)
 		return -ESRCH;
+	if (rs.reason > SHUTDOWN_MAX)
+		return -EINVAL;
 	domain_shutdown(d, rs.reason);
 	return 0;
 }

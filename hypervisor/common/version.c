@@ -74,7 +74,8 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 			return -EINVAL;
 		fi.submap = feature_submap(d, fi.submap_idx);
 		return copy_to_guest_raw(arg.p, &fi, sizeof(fi)) ? -EFAULT : 0;
-	case XENVER_pagesize: return PAGE_SIZE;
+	case XENVER_pagesize: /* takes no argument */
+		return guest_handle_is_null(arg) ? (long)PAGE_SIZE : -EINVAL;
 	case XENVER_guest_handle:
 		return copy_to_guest_raw(arg.p, handle, sizeof(handle))
 			       ? -EFAULT

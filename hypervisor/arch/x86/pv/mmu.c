@@ -8,7 +8,10 @@
  *
  * Batches are preemptible: a long mmu_update or mmuext_op leaves a
  * continuation with the remaining count (MMU_UPDATE_PREEMPTED set) and
- * reports progress through pdone as it goes.
+ * reports progress through pdone as it goes. As in Xen, a request list
+ * outside guest space is refused (-EFAULT) before anything is done, and
+ * a pdone that cannot be written does not change the result: the
+ * requests were made, and their outcome is what the call returns.
  */
 #include <hv/hypercall.h>
 #include <hv/lib.h>
@@ -96,6 +99,7 @@ static int mmu_update_one(const struct mmu_update *req, struct domain *pg_owner)
 	pg = mfn_to_page(m);
 	switch (cmd) {
 	case MMU_NORMAL_PT_UPDATE:
+	case MMU_PT_UPDATE_NO_TRANSLATE: /* a PV guest's frames are machine's */
 	case MMU_PT_UPDATE_PRESERVE_AD:
 		if (!get_page(pg, d))
 			return -EINVAL;
@@ -129,10 +133,11 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 
 	if (count & MMU_UPDATE_PREEMPTED) {
 		count &= ~MMU_UPDATE_PREEMPTED;
-		if (!guest_handle_is_null(pdone) &&
-		    copy_from_guest(&done, pdone, 1))
-			return -EFAULT;
+		if (!guest_handle_is_null(pdone))
+			(void)copy_from_guest(&done, pdone, 1);
 	}
+	if (!guest_range_ok(ureqs.p, count * sizeof(*ureqs.p)))
+		return -EFAULT;
 	pg_owner = get_pg_owner(foreigndom, &rc);
 	if (!pg_owner)
 		return rc;
@@ -147,9 +152,8 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 			};
 
 			done += i;
-			if (!guest_handle_is_null(pdone) &&
-			    copy_to_guest(pdone, &done, 1))
-				return -EFAULT;
+			if (!guest_handle_is_null(pdone))
+				(void)copy_to_guest(pdone, &done, 1);
 			hypercall_create_continuation(__HYPERVISOR_mmu_update,
 						      4, args);
 			return 0;
@@ -163,8 +167,8 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 			break;
 	}
 	done += i;
-	if (!guest_handle_is_null(pdone) && copy_to_guest(pdone, &done, 1))
-		return -EFAULT;
+	if (!guest_handle_is_null(pdone))
+		(void)copy_to_guest(pdone, &done, 1);
 	return rc;
 }
 
@@ -250,6 +254,22 @@ static int unpin_table(mfn_t mfn, struct domain *owner)
 	return 0;
 }
 
+/*
+ * Read the guest's vCPU bitmap of a *_MULTI flush or of update_va_mapping
+ * (one unsigned long per 64 vCPUs); -EFAULT if it cannot be read. The
+ * flush itself covers every vCPU as the _ALL variants do, but the mask is
+ * read as in Xen, so that a bad pointer is refused.
+ */
+static int check_vcpumask(const struct domain *d, const unsigned long *mask)
+{
+	unsigned long word;
+
+	for (unsigned int i = 0; i * 64 < d->max_vcpus; i++)
+		if (copy_from_guest_raw(&word, mask + i, sizeof(word)))
+			return -EFAULT;
+	return 0;
+}
+
 static int copy_or_clear_page(mfn_t dst, mfn_t src, bool copy)
 {
 	struct domain *d = current->domain;
@@ -299,13 +319,20 @@ static int mmuext_one(const struct mmuext_op *op, struct domain *pg_owner)
 	case MMUEXT_NEW_BASEPTR: return pv_new_guest_cr3(v, _mfn(op->arg1.mfn));
 	case MMUEXT_NEW_USER_BASEPTR:
 		return new_user_baseptr(v, _mfn(op->arg1.mfn));
-	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_INVLPG_MULTI:
+		if (check_vcpumask(v->domain, op->arg2.vcpumask.p))
+			return -EINVAL; /* Xen's answer to an unreadable mask */
+		if (op->cmd == MMUEXT_TLB_FLUSH_MULTI)
+			write_guest_cr3(v);
+		else if (guest_range_ok((void *)op->arg1.linear_addr, 1))
+			invlpg((void *)op->arg1.linear_addr);
+		return 0;
+	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_ALL:
 		write_guest_cr3(v); /* non-global entries: all the guest's */
 		return 0;
 	case MMUEXT_INVLPG_LOCAL:
-	case MMUEXT_INVLPG_MULTI:
 	case MMUEXT_INVLPG_ALL:
 		if (guest_range_ok((void *)op->arg1.linear_addr, 1))
 			invlpg((void *)op->arg1.linear_addr);
@@ -338,10 +365,11 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 
 	if (count & MMU_UPDATE_PREEMPTED) {
 		count &= ~MMU_UPDATE_PREEMPTED;
-		if (!guest_handle_is_null(pdone) &&
-		    copy_from_guest(&done, pdone, 1))
-			return -EFAULT;
+		if (!guest_handle_is_null(pdone))
+			(void)copy_from_guest(&done, pdone, 1);
 	}
+	if (!guest_range_ok(uops.p, count * sizeof(*uops.p)))
+		return -EFAULT;
 	pg_owner = get_pg_owner(foreigndom, &rc);
 	if (!pg_owner)
 		return rc;
@@ -356,9 +384,8 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 			};
 
 			done += i;
-			if (!guest_handle_is_null(pdone) &&
-			    copy_to_guest(pdone, &done, 1))
-				return -EFAULT;
+			if (!guest_handle_is_null(pdone))
+				(void)copy_to_guest(pdone, &done, 1);
 			hypercall_create_continuation(__HYPERVISOR_mmuext_op, 4,
 						      args);
 			return 0;
@@ -372,8 +399,8 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 			break;
 	}
 	done += i;
-	if (!guest_handle_is_null(pdone) && copy_to_guest(pdone, &done, 1))
-		return -EFAULT;
+	if (!guest_handle_is_null(pdone))
+		(void)copy_to_guest(pdone, &done, 1);
 	return rc;
 }
 
@@ -409,12 +436,11 @@ static long update_va_mapping(unsigned long va, uint64_t val,
 {
 	struct vcpu *v = current;
 	struct page_info *l1;
+	unsigned long vcpus;
 	pte_t *pl1e;
 	long rc;
 
 	if (!guest_range_ok((void *)va, 1))
-		return -EINVAL;
-	if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_FLUSHTYPE_MASK)
 		return -EINVAL;
 	l1 = get_l1_of(v, va);
 	if (!l1)
@@ -426,9 +452,23 @@ static long update_va_mapping(unsigned long va, uint64_t val,
 	if (rc)
 		return rc;
 
+	/*
+	 * Above the flush type, flags name the vCPUs to flush: UVMF_LOCAL,
+	 * UVMF_ALL, or the address of a vCPU bitmap. Flush type 3 is no
+	 * flush at all (Xen makes the update and flushes nothing).
+	 */
 	switch (flags & UVMF_FLUSHTYPE_MASK) {
-	case UVMF_TLB_FLUSH: write_guest_cr3(v); break;
-	case UVMF_INVLPG: invlpg((void *)va); break;
+	case UVMF_TLB_FLUSH:
+	case UVMF_INVLPG:
+		vcpus = flags & ~UVMF_FLUSHTYPE_MASK;
+		if (vcpus != UVMF_LOCAL && vcpus != UVMF_ALL &&
+		    check_vcpumask(v->domain, (const unsigned long *)vcpus))
+			return -EFAULT; /* the entry is written all the same */
+		if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
+			write_guest_cr3(v);
+		else
+			invlpg((void *)va);
+		break;
 	default: break;
 	}
 	return 0;

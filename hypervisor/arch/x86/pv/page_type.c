@@ -20,7 +20,8 @@
  *     domain with I/O rights (dom0), a frame that is not RAM and not one
  *     of the hypervisor's devices. Free frames, other domains' frames and
  *     the hypervisor's frames are refused (-EBUSY); I/O frames without
- *     rights are refused (-EPERM).
+ *     rights, and frames beyond the physical address width, are refused
+ *     (-EPERM).
  *  4. An Ln entry (n > 1) points at a frame of type L(n-1) owned by the
  *     same domain. The one exception is a linear (recursive) entry: a
  *     read-only entry pointing at the table that holds it. A writable
@@ -118,8 +119,12 @@ static int get_page_from_l1e(pte_t e, struct domain *l1e_owner,
 	if (e & l1_disallowed(l1e_owner))
 		return -EINVAL;
 
+	/* Xen's codes: all address bits set is no frame at all (-EINVAL);
+	 * beyond the address width is I/O space no domain may map. */
+	if (mfn_x(mfn) == PTE_ADDR_MASK >> PAGE_SHIFT)
+		return -EINVAL;
 	if (mfn_x(mfn) >> (boot_cpu.phys_addr_bits - PAGE_SHIFT))
-		return -EINVAL; /* beyond the physical address width */
+		return -EPERM;
 	if (!page_is_ram(mfn)) {
 		if (!pg_owner->arch.iomem_allowed)
 			return -EPERM;
@@ -180,7 +185,6 @@ static int get_page_from_lne(pte_t e, unsigned int lvl, mfn_t tmfn,
 			     struct domain *d)
 {
 	mfn_t mfn = pte_mfn(e);
-	int rc;
 
 	if (!(e & _PAGE_PRESENT))
 		return 0;
@@ -192,8 +196,8 @@ static int get_page_from_lne(pte_t e, unsigned int lvl, mfn_t tmfn,
 	}
 	if (!mfn_valid(mfn))
 		return -EINVAL;
-	rc = get_page_and_type(mfn_to_page(mfn), d, lower_type[lvl]);
-	return rc ? -EINVAL : 0;
+	/* A lower table that fails validation: its bad entry's error. */
+	return get_page_and_type(mfn_to_page(mfn), d, lower_type[lvl]);
 }
 
 static void put_page_from_lne(pte_t e, mfn_t tmfn)

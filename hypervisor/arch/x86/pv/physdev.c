@@ -32,7 +32,9 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 	case PHYSDEVOP_set_iobitmap:
 		if (copy_from_guest_raw(&bmp, arg.p, sizeof(bmp)))
 			return -EFAULT;
-		if (bmp.nr_ports > MAX_IO_PORTS)
+		/* Like Xen, check only where the bitmap starts. */
+		if (bmp.nr_ports > MAX_IO_PORTS ||
+		    !guest_range_ok(bmp.bitmap.p, 1))
 			return -EINVAL;
 		v->arch.iobmp = (unsigned long)bmp.bitmap.p;
 		v->arch.iobmp_limit = bmp.nr_ports;
