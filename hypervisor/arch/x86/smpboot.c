@@ -110,7 +110,8 @@ static bool boot_one(unsigned int cpu, uint32_t apic_id,
 void smp_boot_cpus(void)
 {
 	struct trampoline_data *data = maddr_to_virt(
-		_paddr(TRAMPOLINE_PHYS + (trampoline_data - trampoline_start)));
+		_paddr(TRAMPOLINE_PHYS + ((uintptr_t)trampoline_data -
+					  (uintptr_t)trampoline_start)));
 	uint32_t bsp = lapic_id();
 	unsigned int cpu = 1;
 
