@@ -10,7 +10,14 @@
  */
 #include <hv/console.h>
 #include <hv/lib.h>
+#include <hv/event.h>
 #include <hv/param.h>
+#include <hv/softirq.h>
+
+#include <asm/apic.h>
+#include <asm/irq.h>
+#include <asm/spinlock.h>
+#include <xen/xen.h>
 
 #define COM1_BASE 0x3f8
 #define COM1_BAUD 115200
@@ -76,8 +83,66 @@ void console_write(const char *s, size_t len)
 	}
 }
 
+/*
+ * Console input: the serial line's interrupt moves received bytes into a
+ * ring and (from a softirq) raises VIRQ_CONSOLE for dom0, which reads
+ * them with CONSOLEIO_read. Before the interrupt is set up, reads poll.
+ */
+#define RX_RING 1024
+static char rx_ring[RX_RING];
+static unsigned int rx_head, rx_tail; /* head: next read; tail: next write */
+static bool rx_irq;
+static DEFINE_SPINLOCK(rx_lock);
+
+static void rx_drain_uart(void)
+{
+	int c;
+
+	while ((c = ns16550_getc(com1_base)) >= 0) {
+		if (rx_tail - rx_head < RX_RING)
+			rx_ring[rx_tail++ % RX_RING] = (char)c;
+	}
+}
+
+static void serial_interrupt(struct cpu_user_regs *regs)
+{
+	spin_lock(&rx_lock);
+	rx_drain_uart();
+	spin_unlock(&rx_lock);
+	lapic_eoi();
+	raise_softirq(CONSOLE_SOFTIRQ);
+}
+
+static void console_softirq(void)
+{
+	send_global_virq(VIRQ_CONSOLE);
+}
+
+/* Take input by interrupt from now on. */
+void console_init_irq(void)
+{
+	if (!serial_enabled || com1_base != COM1_BASE)
+		return;
+	open_softirq(CONSOLE_SOFTIRQ, console_softirq);
+	if (request_isa_irq(4, serial_interrupt))
+		return;
+	rx_irq = true;
+	ns16550_enable_rx_irq(com1_base);
+}
+
 /* One byte of console input, or -1 if none is waiting. */
 int console_getc(void)
 {
-	return serial_enabled ? ns16550_getc(com1_base) : -1;
+	unsigned long flags;
+	int c = -1;
+
+	if (!serial_enabled)
+		return -1;
+	flags = spin_lock_irqsave(&rx_lock);
+	if (!rx_irq)
+		rx_drain_uart();
+	if (rx_head != rx_tail)
+		c = (unsigned char)rx_ring[rx_head++ % RX_RING];
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return c;
 }

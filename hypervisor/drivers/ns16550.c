@@ -63,6 +63,12 @@ void ns16550_putc(unsigned int io_base, char c)
 	outb(io_base + UART_THR, (uint8_t)c);
 }
 
+/* Interrupt on received data (the line must be routed by the caller). */
+void ns16550_enable_rx_irq(unsigned int io_base)
+{
+	outb(io_base + UART_IER, 0x01);
+}
+
 /* One received byte, or -1 if none is waiting. */
 int ns16550_getc(unsigned int io_base)
 {

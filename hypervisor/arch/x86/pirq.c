@@ -234,6 +234,31 @@ long pirq_physdev_op(int cmd, void *arg, bool *handled)
 	}
 }
 
+/*
+ * Take ISA IRQ irq for the hypervisor itself (its serial line): a vector
+ * with handler fn, routed to CPU 0, unmasked. dom0 can never map it.
+ */
+int request_isa_irq(unsigned int irq, void (*fn)(struct cpu_user_regs *))
+{
+	bool level, low;
+	unsigned int gsi = isa_irq_to_gsi(irq, &level, &low);
+	unsigned long flags = spin_lock_irqsave(&pirq_lock);
+	uint8_t vector;
+	int rc;
+
+	if (next_vector > LAST_DEVICE_VECTOR) {
+		spin_unlock_irqrestore(&pirq_lock, flags);
+		return -ENOSPC;
+	}
+	vector = next_vector++;
+	spin_unlock_irqrestore(&pirq_lock, flags);
+	set_irq_handler(vector, fn);
+	rc = ioapic_route(gsi, vector, percpu_area[0].apic_id, level, low);
+	if (!rc)
+		ioapic_mask(gsi, false);
+	return rc;
+}
+
 /* Map the ISA GSIs for dom0, as Xen does at boot. */
 void pirq_setup_dom0(struct domain *d)
 {

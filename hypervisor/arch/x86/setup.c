@@ -56,6 +56,7 @@ static void __noreturn start_paravane_late(void)
 	lapic_init();
 	ioapic_init();
 	pirq_init();
+	console_init_irq();
 	time_init();
 	lapic_timer_init();
 	wallclock_init();

@@ -10,6 +10,7 @@
 enum softirq_nr {
 	TIMER_SOFTIRQ,
 	PIRQ_SOFTIRQ,
+	CONSOLE_SOFTIRQ,
 	SCHEDULE_SOFTIRQ, /* last: it may switch stacks and not return */
 	NR_SOFTIRQS
 };

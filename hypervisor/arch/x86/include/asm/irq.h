@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct domain;
+struct cpu_user_regs;
 
 #define NR_GSIS 256
 
@@ -26,5 +27,6 @@ long pirq_physdev_op(int cmd, void *arg, bool *handled);
 int pirq_bind(struct domain *d, uint32_t pirq, uint32_t port);
 void pirq_unbind(struct domain *d, uint32_t pirq);
 void pirq_setup_dom0(struct domain *d);
+int request_isa_irq(unsigned int irq, void (*fn)(struct cpu_user_regs *));
 
 #endif /* ASM_IRQ_H */
