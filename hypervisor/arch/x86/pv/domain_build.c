@@ -1,14 +1,9 @@
 /*
- * The PV domain builder: from a kernel image to a vCPU ready to enter it,
- * laid out exactly as Xen lays out a 64-bit PV guest. In the region from
- * the kernel's virt_base, each piece 4 KiB aligned, pseudo-physical frame
- * n at virt_base + n pages:
- *
- *   kernel image | initrd | p2m (mfn_list) | start_info | page tables |
- *   boot stack | padding up to 4 MiB (and 4 MiB more if under 512 KiB)
- *
- * The bootstrap page tables map the whole region (themselves read-only)
- * and are validated by the same page-type code that checks every later
+ * The hypervisor's PV domain builder (for dom0): from a kernel image to a
+ * vCPU ready to enter it, laid out exactly as Xen lays out a 64-bit PV
+ * guest (lib/pv_layout.c, which dom0's own builder of other domains uses
+ * too). The bootstrap page tables map the whole region (themselves
+ * read-only) and are validated by the same page-type code that checks every later
  * guest update, then pinned. vCPU 0 enters at the kernel's entry point in
  * ring 3 with %rsi pointing at start_info and %rsp at the top of the boot
  * stack.
@@ -17,6 +12,7 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/sched.h>
+#include <paravane/pv_layout.h>
 #include <xen/xen.h>
 
 #include <asm/domain_build.h>
@@ -26,74 +22,21 @@
 #include <asm/paging.h>
 #include <asm/pv.h>
 
-#define MB(x) ((uint64_t)(x) << 20)
-#define LEAF_FLAGS                                                             \
-	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_USER)
-#define TABLE_FLAGS LEAF_FLAGS
-
-struct layout {
-	uint64_t v_start, v_end;
-	uint64_t kern_start, kern_end;
-	uint64_t initrd_start, initrd_end;
-	uint64_t p2m_start, p2m_end;
-	uint64_t si_start, si_end;
-	uint64_t pt_start, pt_end;
-	uint64_t stack_start, stack_end;
-	unsigned long nr_pt;
-};
-
 struct builder {
 	const struct pv_build_args *a;
 	struct pv_image img;
-	struct layout l;
-	unsigned long *p2m;    /* pfn -> mfn */
-	unsigned long next_pt; /* next free page-table pfn */
+	struct pv_layout l;
+	unsigned long *p2m; /* pfn -> mfn */
 };
 
-static uint64_t page_up(uint64_t x)
-{
-	return ROUNDUP(x, PAGE_SIZE);
-}
-
-static unsigned long span_count(uint64_t s, uint64_t e, unsigned int shift)
-{
-	return ((e - 1) >> shift) - (s >> shift) + 1;
-}
-
-/* Place everything after the kernel; solve for the page-table count. */
+/* Place everything after the kernel, as Xen does (lib/pv_layout.c). */
 static int compute_layout(struct builder *b)
 {
-	struct layout *l = &b->l;
-	uint64_t after_si;
+	struct pv_layout *l = &b->l;
 
-	l->v_start = b->img.notes.virt_base & ~(PAGE_SIZE - 1);
-	l->kern_start = b->img.virt_kstart;
-	l->kern_end = b->img.virt_kend;
-	l->initrd_start = page_up(l->kern_end);
-	l->initrd_end = l->initrd_start + b->a->initrd_len;
-	l->p2m_start = page_up(l->initrd_end);
-	l->p2m_end = l->p2m_start + b->a->nr_pages * sizeof(unsigned long);
-	l->si_start = page_up(l->p2m_end);
-	l->si_end = l->si_start + sizeof(start_info_t);
-	after_si = page_up(l->si_end);
-
-	for (l->nr_pt = 1;; l->nr_pt++) {
-		unsigned long need;
-
-		l->pt_start = after_si;
-		l->pt_end = l->pt_start + l->nr_pt * PAGE_SIZE;
-		l->stack_start = l->pt_end;
-		l->stack_end = l->stack_start + PAGE_SIZE;
-		l->v_end = ROUNDUP(l->stack_end, MB(4));
-		if (l->v_end - l->stack_end < 512 * 1024)
-			l->v_end += MB(4);
-		need = 1 + span_count(l->v_start, l->v_end, L4_SHIFT) +
-		       span_count(l->v_start, l->v_end, L3_SHIFT) +
-		       span_count(l->v_start, l->v_end, L2_SHIFT);
-		if (need <= l->nr_pt)
-			break;
-	}
-	if ((l->v_end - l->v_start) >> PAGE_SHIFT > b->a->nr_pages) {
+	if (pv_layout_compute(l, b->img.notes.virt_base, b->img.virt_kstart,
+			      b->img.virt_kend, b->a->initrd_len,
+			      b->a->nr_pages, !b->a->d->is_privileged)) {
 		pr_err("builder: the initial mapping needs %lu pages, the domain has %lu\n",
 		       (unsigned long)((l->v_end - l->v_start) >> PAGE_SHIFT),
 		       b->a->nr_pages);
@@ -143,7 +86,7 @@ static void *pfn_to_virt(struct builder *b, unsigned long pfn)
 
 static unsigned long va_to_pfn(struct builder *b, uint64_t va)
 {
-	return (va - b->l.v_start) >> PAGE_SHIFT;
+	return pv_layout_pfn(&b->l, va);
 }
 
 /* Copy len bytes to guest virtual address va of the region. */
@@ -182,38 +125,9 @@ static void load_kernel(struct builder *b)
 		       b->a->nr_pages * sizeof(unsigned long));
 }
 
-static pte_t *next_table(struct builder *b, pte_t *entry)
+static uint64_t *map_frame(void *ctx, unsigned long pfn)
 {
-	unsigned long pfn;
-
-	if (!(*entry & _PAGE_PRESENT)) {
-		pfn = b->next_pt++;
-		ASSERT(pfn < va_to_pfn(b, b->l.pt_end));
-		*entry = pte_from_mfn(_mfn(b->p2m[pfn]), TABLE_FLAGS);
-	}
-	return mfn_to_virt(pte_mfn(*entry));
-}
-
-/* Map the region; the page-table pages themselves read-only. */
-static mfn_t build_page_tables(struct builder *b)
-{
-	const struct layout *l = &b->l;
-	pte_t *l4;
-
-	b->next_pt = va_to_pfn(b, l->pt_start);
-	l4 = pfn_to_virt(b, b->next_pt++);
-	for (uint64_t va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
-		pte_t *l3 = next_table(b, &l4[l4_index(va)]);
-		pte_t *l2 = next_table(b, &l3[l3_index(va)]);
-		pte_t *l1 = next_table(b, &l2[l2_index(va)]);
-		pte_t flags = LEAF_FLAGS;
-
-		if (va >= l->pt_start && va < l->pt_end)
-			flags &= ~_PAGE_RW;
-		l1[l1_index(va)] =
-			pte_from_mfn(_mfn(b->p2m[va_to_pfn(b, va)]), flags);
-	}
-	return _mfn(b->p2m[va_to_pfn(b, l->pt_start)]);
+	return pfn_to_virt(ctx, pfn);
 }
 
 /* Fill a hypercall page: Xen's 32-byte SYSCALL stubs, 0xcc elsewhere. */
@@ -246,26 +160,19 @@ void fill_hypercall_page(void *page)
 
 static void fill_start_info(struct builder *b)
 {
-	const struct layout *l = &b->l;
 	struct domain *d = b->a->d;
-	start_info_t *si = (start_info_t *)((
-		uint8_t *)pfn_to_virt(b, va_to_pfn(b, l->si_start)));
+	struct pv_start_info_args args = {
+		.nr_pages = b->a->nr_pages,
+		.shared_info_maddr = paddr_x(virt_to_maddr(d->shared_info)),
+		.flags = d->is_privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN)
+					  : 0,
+		.pae = b->img.notes.pae,
+		.cmdline = b->a->cmdline,
+	};
 
-	memset(si, 0, sizeof(*si));
-	snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64%s",
-		 b->img.notes.pae ? "p" : "");
-	si->nr_pages = b->a->nr_pages;
-	si->shared_info = paddr_x(virt_to_maddr(d->shared_info));
-	si->flags = d->is_privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
-	si->pt_base = l->pt_start;
-	si->nr_pt_frames = l->nr_pt;
-	si->mfn_list = l->p2m_start;
-	if (b->a->initrd_len) {
-		si->mod_start = l->initrd_start;
-		si->mod_len = b->a->initrd_len;
-	}
-	strlcpy((char *)si->cmd_line, b->a->cmdline ? b->a->cmdline : "",
-		sizeof(si->cmd_line));
+	pv_layout_fill_start_info(
+		pfn_to_virt(b, pv_layout_pfn(&b->l, b->l.si_start)), &b->l,
+		&args);
 }
 
 static void setup_vcpu0(struct builder *b, mfn_t l4)
@@ -290,7 +197,7 @@ static void setup_vcpu0(struct builder *b, mfn_t l4)
 
 static void print_layout(const struct builder *b)
 {
-	const struct layout *l = &b->l;
+	const struct pv_layout *l = &b->l;
 
 	printk("Domain %u: %lu pages; virtual memory arrangement:\n",
 	       b->a->d->domain_id, b->a->nr_pages);
@@ -340,7 +247,7 @@ int pv_build_domain(const struct pv_build_args *a)
 	if (b.img.notes.has_hypercall_page)
 		fill_hypercall_page(pfn_to_virt(
 			&b, va_to_pfn(&b, b.img.notes.hypercall_page)));
-	l4 = build_page_tables(&b);
+	l4 = _mfn(pv_layout_build_tables(&b.l, b.p2m, map_frame, &b));
 	l4pg = mfn_to_page(l4);
 	/* One type reference pins the tree, one is CR3's. */
 	rc = get_page_and_type(l4pg, a->d, PGT_l4_page_table);
