@@ -3,8 +3,9 @@
  * any) its initial ramdisk, and the first module's command line is its
  * command line. After the build, the modules' memory goes to the heap.
  *
- *   dom0_mem=<size>   dom0's memory (default 256 MiB, at most what the
- *                     heap can give while keeping a reserve)
+ *   dom0_mem=<size>       dom0's memory (default 256 MiB, at most what
+ *                         the heap can give while keeping a reserve)
+ *   dom0_max_vcpus=<n>    dom0's vCPUs (default 1)
  */
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -15,12 +16,17 @@
 #include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 
 #define DOM0_MEM_DEFAULT (256UL << 20)
 #define HEAP_RESERVE (32UL << 20) /* kept for the hypervisor itself */
 
 static uint64_t opt_dom0_mem;
 size_param("dom0_mem", opt_dom0_mem);
+
+/* dom0's vCPUs (vCPU 0 starts; dom0 brings up the others itself). */
+static unsigned int opt_dom0_max_vcpus = 1;
+integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
 static unsigned long dom0_pages(void)
 {
@@ -58,9 +64,14 @@ void create_dom0(void)
 		pr_warn("No dom0 kernel among the boot modules: nothing to run.\n");
 		return;
 	}
-	d = domain_create(0, true, 1);
-	if (!d || !vcpu_create(d, 0, 0))
+	opt_dom0_max_vcpus = MIN(MAX(opt_dom0_max_vcpus, 1U),
+				 (unsigned int)MAX_VIRT_CPUS_PER_DOMAIN);
+	d = domain_create(0, true, opt_dom0_max_vcpus);
+	if (!d)
 		panic("cannot create dom0\n");
+	for (unsigned int i = 0; i < opt_dom0_max_vcpus; i++)
+		if (!vcpu_create(d, i, i % nr_online_cpus))
+			panic("cannot create dom0's vCPU %u\n", i);
 	a.d = d;
 	a.kernel = maddr_to_virt(bi->mods[0].start);
 	a.kernel_len = bi->mods[0].size;
