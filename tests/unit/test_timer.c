@@ -4,7 +4,8 @@
  * and xzalloc_array()/xfree() on the C heap so AddressSanitizer watches
  * the queue's array as it grows. Covered: expiry order, stopping and
  * moving timers, callbacks that re-arm or stop timers, heap growth, a
- * randomised comparison against a simple model, and per-CPU queues.
+ * randomised comparison against a simple model, and per-CPU queues (a
+ * timer set on another CPU raises that CPU's TIMER_SOFTIRQ).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 
 #include <hv/mm.h>
 #include <hv/percpu.h>
+#include <hv/softirq.h>
 #include <hv/timer.h>
 
 #include "fake/fake.h"
@@ -29,6 +31,8 @@ static s_time_t now;
 static s_time_t programmed[MAX_EVENTS];
 static unsigned int nr_programmed;
 static bool alloc_fails;
+static unsigned int raised_cpu[MAX_EVENTS];
+static unsigned int nr_raised;
 
 s_time_t NOW(void)
 {
@@ -39,6 +43,14 @@ void reprogram_timer(s_time_t deadline)
 {
 	assert_true(nr_programmed < MAX_EVENTS);
 	programmed[nr_programmed++] = deadline;
+}
+
+/* Another CPU's timer changed: that CPU must re-arm from its softirq. */
+void cpu_raise_softirq(unsigned int cpu, enum softirq_nr nr)
+{
+	assert_int_equal(nr, TIMER_SOFTIRQ);
+	assert_true(nr_raised < MAX_EVENTS);
+	raised_cpu[nr_raised++] = cpu;
 }
 
 void *xzalloc_array_bytes(size_t size, size_t n)
@@ -88,6 +100,7 @@ static int setup(void **state)
 	now = 0;
 	nr_programmed = 0;
 	nr_fired = 0;
+	nr_raised = 0;
 	alloc_fails = false;
 	fake_set_cpu(0);
 	return 0;
@@ -416,6 +429,8 @@ static void timer_of_another_cpu_runs_only_there(void **state)
 	init(1, 1);
 	set_timer(&timers[1], 10);
 	assert_int_equal(nr_programmed, 0); /* not this CPU's timer */
+	assert_int_equal(nr_raised, 1);	    /* but that CPU is told */
+	assert_int_equal(raised_cpu[0], 1);
 	assert_int_equal(timer_next_deadline(1), 10);
 	assert_int_equal(timer_next_deadline(0), 0);
 	run_softirq_at(100);

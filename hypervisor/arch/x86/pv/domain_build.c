@@ -8,7 +8,7 @@
  * ring 3 with %rsi pointing at start_info and %rsp at the top of the boot
  * stack.
  */
-#include <hv/elf.h>
+#include <paravane/pv_elf.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/sched.h>

@@ -2,8 +2,8 @@
  * Reading a PV kernel image: its ELF64 program headers and the Xen ELF
  * notes (<xen/elfnote.h>) that tell a domain builder how to load it.
  */
-#ifndef HV_ELF_H
-#define HV_ELF_H
+#ifndef PARAVANE_PV_ELF_H
+#define PARAVANE_PV_ELF_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,11 +53,11 @@ struct pv_image {
 	uint64_t virt_kstart, virt_kend, virt_entry;
 };
 
-// common/elf.c
+// lib/pv_elf.c
 int pv_image_parse(const void *data, size_t size, struct pv_image *img,
 		   const char **why);
 const struct elf64_phdr *pv_image_phdr(const struct pv_image *img,
 				       unsigned int i);
 bool pv_image_has_feature(const struct pv_image *img, unsigned int feat);
 
-#endif /* HV_ELF_H */
+#endif /* PARAVANE_PV_ELF_H */

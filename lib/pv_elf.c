@@ -10,10 +10,14 @@
  *   the entry point is the ENTRY note, else e_entry.
  *
  * Everything it reads is bounds-checked; a bad image is refused with a
- * reason, never read past its end. Also built for the host fuzzer.
+ * reason, never read past its end. Shared by the hypervisor's dom0
+ * builder and dom0's builder of other domains; also built for the host
+ * fuzzer.
  */
-#include <hv/elf.h>
-#include <hv/lib.h>
+#include <paravane/pv_elf.h>
+#include <paravane/compiler.h>
+#include <paravane/errno.h>
+#include <paravane/string.h>
 #include <xen/elfnote.h>
 
 #define EM_X86_64 62
