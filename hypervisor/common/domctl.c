@@ -183,6 +183,8 @@ static long vcpuinfo(struct domain *d, struct xen_domctl *op)
 	vi->blocked = (v->pause_flags & VPF_blocked) != 0;
 	vi->running = v->is_running;
 	vi->cpu_time = v->runstate.time[RUNSTATE_running];
+	if (v->runstate.state == RUNSTATE_running) /* the current stint too */
+		vi->cpu_time += (uint64_t)NOW() - v->runstate.state_entry_time;
 	vi->cpu = v->processor;
 	return 0;
 }
