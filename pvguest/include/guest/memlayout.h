@@ -7,7 +7,9 @@
  *   0xFFFF880000000000  direct map of all pseudo-physical frames  slot 272
  *                       (va = DIRECTMAP_BASE + pfn * 4 KiB)
  *   0xFFFFC00000000000  map area: ad hoc mappings of any frame    slot 384
- *                       (foreign and granted frames, tests)
+ *                       (granted frames, tests)
+ *   0xFFFFC04000000000  foreign window: other domains' frames     slot 384
+ *                       mapped by dom0's toolstack (mm/foreign.c)
  *   0xFFFFFFFF80000000  kernel image, then the rest of Xen's      slot 511
  *                       bootstrap region: initrd, p2m list,
  *                       start_info, bootstrap page tables, stack
@@ -32,6 +34,10 @@
 
 #define MAPAREA_BASE UL_(0xFFFFC00000000000)
 #define MAPAREA_SIZE UL_(0x0000008000000000)
+
+/* The part of the map area that foreign_map() hands out (256 MiB). */
+#define FOREIGN_MAP_BASE UL_(0xFFFFC04000000000)
+#define FOREIGN_MAP_SIZE UL_(0x0000000010000000)
 
 /* The kernel stack that start_kernel() and every trap run on. */
 #define KERNEL_STACK_SIZE UL_(0x4000)
