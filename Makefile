@@ -41,6 +41,7 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 
 include hypervisor/hypervisor.mk
 include pvguest/pvguest.mk
+include tools/xl/xl.mk
 include tools/tools.mk
 include tools/bench/bench.mk
 include tests/tests.mk

@@ -1,0 +1,106 @@
+/*
+ * dom0: the privileged domain's program. It reads its ramdisk, enters
+ * itself as Domain-0, starts every domain configured in /etc/xl/auto,
+ * runs the commands given on its command line, then reads commands at
+ * the "dom0# " prompt for ever (until "poweroff").
+ *
+ * Command-line options (after pvguest's own):
+ *
+ *   xl.auto=0          do not autostart /etc/xl/auto
+ *   xl.run="CMD; CMD"  run these commands first (for tests and scripts);
+ *                      it must be the last option: the rest of the line
+ *                      (or what the quotes enclose) is the command list
+ */
+#include "xl.h"
+
+#include <guest/app.h>
+#include <guest/cmdline.h>
+#include <guest/console.h>
+#include <paravane/string.h>
+
+#define RUN_KEY "xl.run="
+
+/*
+ * The text after "xl.run=", unquoted, into buf; false if absent. Boot
+ * loaders pass quotes on differently: GRUB turns xl.run="a; b" into
+ * "xl.run=a; b" (quotes around the whole word), Xen passes it as is.
+ */
+static bool run_option(char *buf, size_t size)
+{
+	const char *line = cmdline_text(), *p = line, *v = NULL;
+	bool quoted = false;
+	size_t len;
+
+	while (!v) {
+		const char *hit = p;
+
+		while (*hit && strncmp(hit, RUN_KEY, strlen(RUN_KEY)))
+			hit++;
+		if (!*hit)
+			return false;
+		if (hit == line || hit[-1] == ' ' || hit[-1] == '"') {
+			quoted = hit > line && hit[-1] == '"';
+			v = hit + strlen(RUN_KEY);
+		}
+		p = hit + 1;
+	}
+	if (*v == '"') {
+		quoted = true;
+		v++;
+	}
+	len = strlen(v);
+	if (quoted && strchr(v, '"'))
+		len = (size_t)(strchr(v, '"') - v);
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	return true;
+}
+
+static void run_commands(void)
+{
+	static char cmds[XL_LINE_MAX * 2];
+	char *p = cmds;
+
+	if (!run_option(cmds, sizeof(cmds)))
+		return;
+	while (*p) {
+		char *end = strchr(p, ';');
+
+		if (end)
+			*end = '\0';
+		while (*p == ' ')
+			p++;
+		if (*p) {
+			printk("dom0# %s\n", p);
+			xl_run_line(p);
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+}
+
+/* dom0's main program. */
+int app_main(void)
+{
+	printk("dom0: Paravane's toolstack; type 'help' for the commands\n");
+	ramdisk_init();
+	domains_init();
+	events_init();
+	if (!cmdline_is("xl.auto", "0"))
+		create_autostart();
+	run_commands();
+	prompt_show();
+	prompt_input(); /* anything typed before we were listening */
+	for (;;) {
+		bool input;
+
+		if (events_wait(0, &input))
+			events_sleep_ms(
+				100); /* should not happen; do not spin */
+		if (input)
+			prompt_input();
+	}
+}

@@ -1,0 +1,92 @@
+/*
+ * dom0's xl: the commands (xl list, create, destroy, ...), the table of
+ * domains dom0 knows by name, dom0's ramdisk and console prompt. Private
+ * to tools/xl; the hypercall wrappers it uses are <ctrl/ctrl.h>.
+ *
+ * xl keeps no state in the hypervisor beyond the domains themselves:
+ * names, configurations and shutdown actions live in the table in
+ * domains.c (in a later issue, in xenstore).
+ */
+#ifndef XL_XL_H
+#define XL_XL_H
+
+#include <ctrl/ctrl.h>
+#include <ctrl/xlcfg.h>
+#include <paravane/compiler.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define XL_MAX_ARGS 16
+#define XL_LINE_MAX 512
+#define XL_MAX_DOMAINS 64
+
+/* A domain dom0 created (or dom0 itself), as the table holds it. */
+struct xl_domain {
+	domid_t domid;
+	char name[XLCFG_NAME_MAX];
+	struct xl_config *cfg; /* NULL for dom0 */
+	bool shutdown_handled; /* its shutdown was reported and acted on */
+};
+
+// tools/xl/commands.c
+int xl_run_line(char *line);
+int xl_split(char *line, char **argv, int max);
+
+// tools/xl/domains.c
+void domains_init(void);
+struct xl_domain *domains_add(domid_t domid, const char *name,
+			      struct xl_config *cfg);
+void domains_remove(struct xl_domain *d);
+struct xl_domain *domains_by_id(domid_t domid);
+struct xl_domain *domains_by_name(const char *name);
+const char *domains_name(domid_t domid);
+int domains_lookup(const char *arg, domid_t *domid);
+int domains_destroy(domid_t domid);
+void domains_check_shutdowns(void);
+int domains_list(ctrl_dominfo_t *info, unsigned int max, unsigned int *nr);
+const char *shutdown_reason_name(unsigned int reason);
+
+// tools/xl/create.c
+int create_domains(struct xl_config **cfgs, unsigned int n, bool paused,
+		   domid_t *domids);
+int create_from_file(const char *path, bool paused, domid_t *domid);
+void create_autostart(void);
+
+// tools/xl/ramdisk.c
+void ramdisk_init(void);
+int ramdisk_file(const char *path, const void **data, size_t *len);
+int ramdisk_dir(const char *dir, void (*fn)(const char *path, void *arg),
+		void *arg);
+bool ramdisk_present(void);
+
+// tools/xl/events.c
+void events_init(void);
+int events_wait(uint64_t deadline, bool *console_input);
+void events_sleep_ms(unsigned int ms);
+
+// tools/xl/prompt.c
+void prompt_show(void);
+void prompt_hide(void);
+void prompt_input(void);
+void xl_log(const char *fmt, ...) __printf(1, 2);
+
+// tools/xl/cmd_domain.c
+int cmd_list(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_shutdown(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+
+// tools/xl/cmd_info.c
+int cmd_info(int argc, char **argv);
+int cmd_dmesg(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+
+// tools/xl/cmd_vcpu.c
+int cmd_vcpu_list(int argc, char **argv);
+int cmd_vcpu_pin(int argc, char **argv);
+int cmd_sched_credit(int argc, char **argv);
+
+#endif /* XL_XL_H */
