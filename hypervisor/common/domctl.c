@@ -141,6 +141,21 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
 	fill_info(d, info);
 }
 
+/*
+ * vCPU id of d for a vCPU command, with Xen's answers: -EINVAL for an id
+ * beyond the domain's max_vcpus, -ESRCH for a vCPU not created.
+ */
+static struct vcpu *domctl_vcpu(struct domain *d, uint32_t id, long *rc)
+{
+	if (id >= d->max_vcpus) {
+		*rc = -EINVAL;
+		return NULL;
+	}
+	if (!d->vcpu[id])
+		*rc = -ESRCH;
+	return d->vcpu[id];
+}
+
 static long vcpucontext(struct domain *d, struct xen_domctl *op, bool set)
 {
 	struct xen_domctl_vcpucontext *vc = &op->u.vcpucontext;
@@ -148,8 +163,8 @@ static long vcpucontext(struct domain *d, struct xen_domctl *op, bool set)
 	struct vcpu *v;
 	long rc = 0;
 
-	if (vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]))
-		return -ESRCH;
+	if (!(v = domctl_vcpu(d, vc->vcpu, &rc)))
+		return set ? -EINVAL : rc; /* setvcpucontext: -EINVAL */
 	if (!d->controller_paused || v->is_running)
 		return -EBUSY; /* only a paused domain's vCPU */
 	c = xmalloc(struct vcpu_guest_context);
@@ -176,9 +191,10 @@ static long vcpuinfo(struct domain *d, struct xen_domctl *op)
 {
 	struct xen_domctl_getvcpuinfo *vi = &op->u.getvcpuinfo;
 	struct vcpu *v;
+	long rc = 0;
 
-	if (vi->vcpu >= d->max_vcpus || !(v = d->vcpu[vi->vcpu]))
-		return -ESRCH;
+	if (!(v = domctl_vcpu(d, vi->vcpu, &rc)))
+		return rc;
 	vi->online = !(v->pause_flags & VPF_down);
 	vi->blocked = (v->pause_flags & VPF_blocked) != 0;
 	vi->running = v->is_running;
@@ -196,9 +212,10 @@ static long vcpuaffinity(struct domain *d, struct xen_domctl *op, bool set)
 	uint8_t bits[8] = {0};
 	unsigned int bytes = MIN((a->cpumap_hard.nr_bits + 7) / 8, 8U);
 	uint64_t mask = 0;
+	long rc = 0;
 
-	if (a->vcpu >= d->max_vcpus || !(v = d->vcpu[a->vcpu]))
-		return -ESRCH;
+	if (!(v = domctl_vcpu(d, a->vcpu, &rc)))
+		return rc;
 	if (a->flags & ~(XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT))
 		return -EINVAL;
 	if (!(a->flags & XEN_VCPUAFFINITY_HARD))
