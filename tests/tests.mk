@@ -5,11 +5,15 @@
 #   test-integration   the hypervisor booted under QEMU, self-tests and dumps
 #   test-conformance   the conformance kernels as dom0 of Paravane
 #   test-conformance-xen (or test-xen)  the same kernels as dom0 of Xen 4.17
+#   test-toolstack     dom0 kernels that build and watch domUs (Paravane)
+#   test-toolstack-xen the same on Xen 4.17
 
 -include tests/unit/unit.mk
 include tests/conformance/conformance.mk
+include tests/toolstack/toolstack.mk
 
-TEST_SUITES := unit integration conformance conformance-xen
+TEST_SUITES := unit integration conformance conformance-xen toolstack \
+	toolstack-xen
 
 .PHONY: test test-integration test-conformance test-xen
 test: deps

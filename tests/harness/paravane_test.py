@@ -227,3 +227,15 @@ def run_suite(suite, argv=None):
                 print("     (full log: %s)" % ctx.log_path, flush=True)
     print("%s: %d passed, %d failed" % (suite, passed, failed), flush=True)
     return 1 if failed else 0
+
+
+def boot_xen_modules(build_dir, modules, log_path, timeout=120, smp=1,
+                     xen_options=""):
+    """Boot Xen 4.17 with boot modules [(path, cmdline)]: the first is
+    dom0's kernel, the second its initrd. The kernel must end the run."""
+    initrd = ",".join((path + (" " + cmdline if cmdline else "")).replace(",", ",,")
+                      for path, cmdline in modules)
+    return run_qemu(["-kernel", xen_binary(build_dir),
+                     "-append", (XEN_CMDLINE + " " + xen_options).strip(),
+                     "-initrd", initrd],
+                    log_path, timeout, smp, "512M", "max,-smap")

@@ -1,0 +1,187 @@
+/*
+ * The domU that the toolstack tests build and watch from dom0. Its
+ * command line says what to do; the result reaches dom0 only through
+ * how the domain ends (its shutdown reason), since on Xen a domU's
+ * console output is refused:
+ *
+ *   mode=perm              call every domctl and sysctl (commands 1 to
+ *                          86 and 1 to 29, and gdbsx's 1000) on dom0;
+ *                          power off if every one was refused with
+ *                          -EPERM (see checked_before_privilege() for
+ *                          Xen's exceptions; "strict": none), crash
+ *                          otherwise
+ *   mode=shutdown reason=R SCHEDOP_shutdown with R = poweroff, reboot,
+ *                          crash, suspend or a number
+ *   mode=code code=C       latch code C (SCHEDOP_shutdown_code), then
+ *                          power off: the latched code is the reason
+ *   mode=ramdisk size=N sum=S  power off if start_info's module is N
+ *                          bytes whose byte sum is S, crash otherwise
+ *   mode=spin              burn CPU for ever
+ *   mode=idle (default)    wait for ever
+ */
+#include <guest/app.h>
+#include <guest/bootinfo.h>
+#include <guest/cmdline.h>
+#include <guest/console.h>
+#include <guest/errno.h>
+#include <guest/hypercall.h>
+#include <guest/shutdown.h>
+#include <paravane/string.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
+
+#define DOMCTL_LAST 86	  /* XEN_DOMCTL_get_paging_mempool_size + 1 */
+#define SYSCTL_LAST 29	  /* XEN_SYSCTL_get_cpu_policy */
+#define DOMCTL_GDBSX 1000 /* XEN_DOMCTL_gdbsx_guestmemio */
+
+static void __noreturn shut_down(unsigned int reason)
+{
+	struct sched_shutdown s = {.reason = reason};
+
+	for (;;)
+		HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
+}
+
+static unsigned long number(const char *key, unsigned long def)
+{
+	char buf[24];
+	const char *end;
+	unsigned long v;
+
+	if (!cmdline_get(key, buf, sizeof(buf)) || !buf[0])
+		return def;
+	v = parse_uint(buf, &end);
+	return *end ? def : v;
+}
+
+/*
+ * Xen 4.17 checks the arguments of a few device-passthrough commands
+ * before the caller's privilege; aimed at a PV domain (dom0) they fail
+ * those checks first (-EINVAL, -EOPNOTSUPP). Refused all the same; the
+ * others, and every command on Paravane, must say -EPERM.
+ */
+static bool checked_before_privilege(uint32_t cmd, long rc)
+{
+	switch (cmd) {
+	case XEN_DOMCTL_bind_pt_irq:
+	case XEN_DOMCTL_unbind_pt_irq:
+	case XEN_DOMCTL_set_target: /* a domain cannot target itself */
+		return rc == -EINVAL;
+	case XEN_DOMCTL_ioport_mapping:
+	case XEN_DOMCTL_get_device_group: return rc == -EOPNOTSUPP;
+	default: return false;
+	}
+}
+
+static int domctl_refused(uint32_t cmd)
+{
+	struct xen_domctl op = {
+		.cmd = cmd,
+		.interface_version = XEN_DOMCTL_INTERFACE_VERSION,
+		.domain = 0, /* exists, so the answer is not -ESRCH */
+	};
+	long rc;
+
+	/* Arguments that pass Xen's checks, so that privilege decides. */
+	if (cmd == XEN_DOMCTL_ioport_permission) {
+		op.u.ioport_permission.first_port = 0x80;
+		op.u.ioport_permission.nr_ports = 1;
+		op.u.ioport_permission.allow_access = 1;
+	} else if (cmd == XEN_DOMCTL_memory_mapping) {
+		op.u.memory_mapping.first_gfn = 0x100;
+		op.u.memory_mapping.first_mfn = 0xfe000;
+		op.u.memory_mapping.nr_mfns = 1;
+		op.u.memory_mapping.add_mapping = 1;
+	}
+	rc = HYPERCALL(domctl, &op, 0, 0, 0, 0);
+	if (rc == -EPERM ||
+	    (!cmdline_has("strict") && checked_before_privilege(cmd, rc)))
+		return 0;
+	printk("probe: domctl %u returned %ld\n", cmd, rc);
+	return 1;
+}
+
+static int sysctl_refused(uint32_t cmd)
+{
+	struct xen_sysctl op = {
+		.cmd = cmd,
+		.interface_version = XEN_SYSCTL_INTERFACE_VERSION,
+	};
+	long rc = HYPERCALL(sysctl, &op, 0, 0, 0, 0);
+
+	if (rc == -EPERM)
+		return 0;
+	printk("probe: sysctl %u returned %ld\n", cmd, rc);
+	return 1;
+}
+
+static void __noreturn perm(void)
+{
+	unsigned int bad = 0;
+
+	for (uint32_t cmd = 1; cmd <= DOMCTL_LAST; cmd++)
+		bad += domctl_refused(cmd);
+	bad += domctl_refused(DOMCTL_GDBSX);
+	for (uint32_t cmd = 1; cmd <= SYSCTL_LAST; cmd++)
+		bad += sysctl_refused(cmd);
+	printk("probe: %u control operations were not refused\n", bad);
+	shut_down(bad ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+}
+
+static unsigned int reason_named(const char *name)
+{
+	static const char *const names[] = {"poweroff", "reboot", "suspend",
+					    "crash"};
+	const char *end;
+	unsigned long n;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	n = parse_uint(name, &end);
+	return *end ? SHUTDOWN_crash : (unsigned int)n;
+}
+
+static void __noreturn check_ramdisk(void)
+{
+	const start_info_t *si = start_info;
+	const uint8_t *p = (const uint8_t *)si->mod_start;
+	unsigned long sum = 0;
+
+	if ((si->flags & SIF_MOD_START_PFN) ||
+	    si->mod_len != number("size", ~0UL))
+		shut_down(SHUTDOWN_crash);
+	for (unsigned long i = 0; i < si->mod_len; i++)
+		sum += p[i];
+	shut_down(sum == number("sum", ~0UL) ? SHUTDOWN_poweroff
+					     : SHUTDOWN_crash);
+}
+
+/* Do what the command line says. */
+int app_main(void)
+{
+	char mode[16] = "idle", reason[16] = "";
+	struct sched_shutdown code;
+	volatile unsigned long spins = 0;
+	struct sched_poll poll = {.nr_ports = 0};
+
+	cmdline_get("mode", mode, sizeof(mode));
+	if (!strcmp(mode, "perm"))
+		perm();
+	if (!strcmp(mode, "shutdown")) {
+		cmdline_get("reason", reason, sizeof(reason));
+		shut_down(reason_named(reason));
+	}
+	if (!strcmp(mode, "code")) {
+		code.reason = (unsigned int)number("code", SHUTDOWN_crash);
+		HYPERVISOR_sched_op(SCHEDOP_shutdown_code, &code);
+		shut_down(SHUTDOWN_poweroff);
+	}
+	if (!strcmp(mode, "ramdisk"))
+		check_ramdisk();
+	if (!strcmp(mode, "spin"))
+		for (;;)
+			spins++;
+	for (;;)
+		HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+}

@@ -1,0 +1,67 @@
+# Toolstack tests: dom0 kernels (the conformance harness's TEST cases,
+# linked with dom0's control library) that build and watch domUs taken
+# from a ramdisk, on Paravane and on Xen 4.17.
+#
+#   make test-toolstack        the kernels as dom0 of Paravane
+#   make test-toolstack-xen    the kernels as dom0 of Xen 4.17
+#
+# tests/toolstack/<kernel>.c is a kernel; lib/ its helpers; guests/ the
+# domUs it builds (guests/<name>.c becomes /boot/<name>.elf in the
+# ramdisk, $(TS_RAMDISK), which every kernel gets as its module).
+
+TS_BUILD := $(BUILD)/tests/toolstack
+TS_KERNELS := $(basename $(notdir $(wildcard tests/toolstack/*.c)))
+TS_ELFS := $(TS_KERNELS:%=$(TS_BUILD)/%.elf)
+TS_GUESTS := $(basename $(notdir $(wildcard tests/toolstack/guests/*.c)))
+TS_GUEST_ELFS := $(TS_GUESTS:%=$(TS_BUILD)/guests/%.elf)
+TS_LIB_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard tests/toolstack/lib/*.c))
+TS_RAMDISK := $(TS_BUILD)/ramdisk.cpio
+
+$(PVG_OBJ)/tests/toolstack/%.c.o: PVG_CFLAGS += $(TOOLS_CFLAGS) \
+	-Itests/conformance -Itests/toolstack
+
+$(TS_BUILD)/%.elf: $(PVG_OBJ)/tests/toolstack/%.c.o $(TS_LIB_OBJS) \
+		$(CONF_HARNESS_OBJS) $(CTRL_OBJS) $(PVG_LINK_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(call pvguest_link,$< $(TS_LIB_OBJS) $(CONF_HARNESS_OBJS) \
+		$(CTRL_OBJS))
+
+$(TS_BUILD)/guests/%.elf: $(PVG_OBJ)/tests/toolstack/guests/%.c.o \
+		$(PVG_LINK_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(call pvguest_link,$<)
+	$(Q)$(OBJCOPY) --strip-debug $@
+
+.SECONDARY: $(TS_LIB_OBJS) $(TS_KERNELS:%=$(PVG_OBJ)/tests/toolstack/%.c.o) \
+	$(TS_GUESTS:%=$(PVG_OBJ)/tests/toolstack/guests/%.c.o)
+
+# Besides the guests: files the builder must refuse.
+$(TS_BUILD)/bad.elf:
+	@mkdir -p $(dir $@)
+	$(Q)printf 'not an ELF image at all\n' > $@
+
+$(TS_BUILD)/truncated.elf: $(TS_BUILD)/guests/probe.elf
+	$(Q)head -c 2000 $< > $@
+
+$(TS_RAMDISK): $(TS_GUEST_ELFS) $(TS_BUILD)/bad.elf \
+		$(TS_BUILD)/truncated.elf tools/mkramdisk.py
+	@echo "  CPIO    $@"
+	$(Q)tools/mkramdisk.py $@ \
+		$(foreach g,$(TS_GUESTS),/boot/$(g).elf=$(TS_BUILD)/guests/$(g).elf) \
+		/boot/bad.elf=$(TS_BUILD)/bad.elf \
+		/boot/truncated.elf=$(TS_BUILD)/truncated.elf \
+		/boot/hello.elf=$(BUILD)/stripped/hello.elf
+
+$(TS_RAMDISK): $(BUILD)/stripped/hello.elf
+
+.PHONY: toolstack-tests test-toolstack test-toolstack-xen
+toolstack-tests: $(TS_ELFS) $(TS_RAMDISK)
+all: toolstack-tests
+
+test-toolstack: $(HV_ELF) $(TS_ELFS) $(TS_RAMDISK)
+	@python3 tests/toolstack/run.py --build $(BUILD) $(TS_ELFS)
+
+test-toolstack-xen: $(TS_ELFS) $(TS_RAMDISK)
+	@python3 tests/toolstack/run.py --xen --build $(BUILD) $(TS_ELFS)
