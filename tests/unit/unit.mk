@@ -37,11 +37,17 @@ UNIT_SRCS_test_multiboot2 := hypervisor/common/multiboot2.c \
 UNIT_SRCS_test_timer := hypervisor/common/timer.c
 UNIT_SRCS_test_time_scale := hypervisor/common/time_scale.c
 UNIT_SRCS_test_vsnprintf := lib/vsnprintf.c
+UNIT_SRCS_test_cpio := tools/ctrl/cpio.c
+UNIT_SRCS_test_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
-	test_vsnprintf
+	test_vsnprintf test_cpio test_xlcfg
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
+
+# dom0's toolstack (tools/ctrl) and its tests see the toolstack headers.
+$(UNIT_BUILD)/obj/tools/%.c.o $(UNIT_BUILD)/obj/tests/unit/test_cpio.c.o \
+$(UNIT_BUILD)/obj/tests/unit/test_xlcfg.c.o: UNIT_EXTRA_CFLAGS := -Itools/include
 
 # vsnprintf.c defines the C library's vsnprintf and snprintf; rename them.
 $(UNIT_BUILD)/obj/lib/vsnprintf.c.o: UNIT_EXTRA_CFLAGS := \

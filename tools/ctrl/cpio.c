@@ -225,6 +225,8 @@ bool cpio_entry_in_dir(const struct cpio_entry *e, const char *dir,
 
 	strip_root(&n, &nlen);
 	strip_root(&d, &dlen);
+	if (nlen == 1 && n[0] == '.')
+		return false; /* the root itself */
 	while (dlen && d[dlen - 1] == '/')
 		dlen--;
 	if (dlen) {

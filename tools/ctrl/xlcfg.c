@@ -159,6 +159,8 @@ static int list(struct parser *ps, struct value *v)
 	v->is_list = true;
 	for (;;) {
 		skip_blank(ps, true);
+		if (at_end(ps))
+			return error(ps, "unterminated list");
 		if (peek(ps) == ']')
 			break;
 		if (peek(ps) == '[')
