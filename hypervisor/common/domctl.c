@@ -30,14 +30,32 @@
 
 static DEFINE_SPINLOCK(domctl_lock);
 
+static bool domid_in_use(domid_t id)
+{
+	struct domain *d = get_dying_or_live_domain(id);
+
+	if (d)
+		put_domain(d);
+	return d != NULL;
+}
+
+/*
+ * The id for a new domain, as Xen picks it: the first free one after the
+ * last one given out, wrapping round, so that an id is not reused while
+ * a toolstack may still hold it for the domain that just went.
+ */
 static domid_t free_domid(void)
 {
-	for (domid_t id = 1; id < DOMID_FIRST_RESERVED; id++) {
-		struct domain *d = get_domain_by_id(id);
+	static domid_t rover;
+	domid_t id = rover;
 
-		if (!d)
+	for (unsigned int n = 1; n < DOMID_FIRST_RESERVED; n++) {
+		if (++id >= DOMID_FIRST_RESERVED)
+			id = 1;
+		if (!domid_in_use(id)) {
+			rover = id;
 			return id;
-		put_domain(d);
+		}
 	}
 	return DOMID_INVALID;
 }
