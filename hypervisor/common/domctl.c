@@ -283,6 +283,18 @@ static long hypercall_init(struct domain *d, uint64_t gmfn)
 	return 0;
 }
 
+/*
+ * As Xen's domain_pause(), which returns only once every vCPU of d is
+ * off its CPU: the caller may then rely on it (read its vCPU state, see
+ * it neither running nor runnable). Its CPUs deschedule it at once.
+ */
+static void wait_until_descheduled(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		while (d->vcpu[i] && READ_ONCE(d->vcpu[i]->is_running))
+			cpu_relax();
+}
+
 /* The commands that act on an existing domain d. */
 static long domain_op(struct domain *d, struct xen_domctl *op, bool *copyback)
 {
@@ -294,6 +306,7 @@ static long domain_op(struct domain *d, struct xen_domctl *op, bool *copyback)
 			d->controller_paused = true;
 			domain_pause(d);
 		}
+		wait_until_descheduled(d);
 		return 0;
 	case XEN_DOMCTL_unpausedomain:
 		if (!d->controller_paused)
