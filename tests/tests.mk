@@ -31,7 +31,26 @@ $(BUILD)/tests/integration/%.elf: $(PVG_OBJ)/tests/integration/guests/%.c.o \
 
 .SECONDARY: $(patsubst %.c,$(PVG_OBJ)/%.c.o,$(wildcard tests/integration/guests/*.c))
 
-test-integration: $(HV_ELF) $(PVG_BUILD)/hello.elf $(INTEG_GUESTS)
+# dom0's ramdisk for the xl cases: the configurations in
+# tests/integration/xl, the ping pair autostarted, the toolstack tests'
+# probe domU and the demo kernel.
+INTEG_XL_CFGS := $(wildcard tests/integration/xl/*.cfg)
+INTEG_RAMDISK := $(BUILD)/tests/integration/ramdisk.cpio
+
+$(INTEG_RAMDISK): $(INTEG_XL_CFGS) $(TS_GUEST_ELFS) $(TS_BUILD)/bad.elf \
+		$(BUILD)/stripped/pingpong.elf tools/mkramdisk.py
+	@mkdir -p $(dir $@)
+	@echo "  CPIO    $@"
+	$(Q)tools/mkramdisk.py $@ \
+		$(foreach c,$(INTEG_XL_CFGS),/etc/xl/$(notdir $(c))=$(c)) \
+		/etc/xl/auto/ping-a.cfg@=../ping-a.cfg \
+		/etc/xl/auto/ping-b.cfg@=../ping-b.cfg \
+		/boot/probe.elf=$(TS_BUILD)/guests/probe.elf \
+		/boot/bad.elf=$(TS_BUILD)/bad.elf \
+		/boot/pingpong.elf=$(BUILD)/stripped/pingpong.elf
+
+test-integration: $(HV_ELF) $(PVG_BUILD)/hello.elf $(INTEG_GUESTS) \
+		$(DOM0_ELF) $(DOM0_RAMDISK) $(INTEG_RAMDISK)
 	@python3 tests/integration/run.py --build $(BUILD)
 
 test-conformance: $(HV_ELF) $(CONF_ELFS)

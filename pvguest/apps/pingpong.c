@@ -9,6 +9,7 @@
  *   (neither)                  ping-pong with ourselves over a loopback
  *                              channel
  *   rounds=N                   round trips to make (default 1000)
+ *   done=poweroff              B: power off after the rounds (tests)
  *
  * Progress goes to the console (on Xen a domU's console_io output is
  * refused, which changes nothing else). After the rounds both sides stay
@@ -165,6 +166,11 @@ int app_main(void)
 	rc = ping(local, far, rounds);
 	if (rc)
 		return EXIT_FAILED;
+	if (cmdline_is("done", "poweroff")) {
+		printk("pingpong: done, %lu round trips; powering off\n",
+		       rounds);
+		return EXIT_OK;
+	}
 	printk("pingpong: done, %lu round trips; idle\n", rounds);
 	for (;;)
 		wait_port(local);

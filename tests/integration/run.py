@@ -254,5 +254,163 @@ def unknown_selftest_fails_the_run(ctx):
         raise AssertionError("expected failure exit, got " + b.describe())
 
 
+# ---- dom0's toolstack (tools/xl): dom0.elf with a ramdisk, driven by xl.run
+
+def dom0(ctx, commands, ramdisk="integration", auto=True, smp=2):
+    """Boot dom0.elf with a ramdisk; it runs commands (the last one should
+    be poweroff, which ends the run)."""
+    if ramdisk == "integration":
+        rd = os.path.join(ctx.build, "tests", "integration", "ramdisk.cpio")
+    else:
+        rd = os.path.join(ctx.build, "dom0", "ramdisk.cpio")
+    cmdline = ("" if auto else "xl.auto=0 ") + 'xl.run="%s"' % commands
+    return ctx.boot_hypervisor(
+        "debug_exit dom0_mem=128M",
+        modules=[(os.path.join(ctx.build, "pvguest", "dom0.elf"), cmdline),
+                 (rd, "ramdisk")],
+        smp=smp, timeout=60)
+
+
+@case
+def dom0_autostarts_the_demo_pair_linked_and_pinned(ctx):
+    b = dom0(ctx, "xl list; xl vcpu-list; poweroff", ramdisk="demo")
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^xl: ramdisk of \d+ KiB$",
+                 r"^xl: autostart: domain 1 \(demo-a\) created$",
+                 r"^xl: autostart: domain 2 \(demo-b\) created$",
+                 r"^dom0# xl list$",
+                 r"^Name +ID +Mem VCPUs +State +Time\(s\)$",
+                 r"^Domain-0 +0 +128 +1 +r----- +\d+\.\d$",
+                 r"^demo-a +1 +16 +1 +[-rb]{2}---- +\d+\.\d$",
+                 r"^demo-b +2 +16 +1 +[-rb]{2}---- +\d+\.\d$",
+                 r"^dom0# xl vcpu-list$",
+                 r"^demo-a +1 +0 +0 +[-rb]{2}- +\d+\.\d  0 / all$",
+                 r"^demo-b +2 +0 +1 +[-rb]{2}- +\d+\.\d  1 / all$",
+                 r"^dom0# poweroff$",
+                 r"^\(PV\) Domain 1 destroyed$",
+                 r"^\(PV\) Domain 2 destroyed$",
+                 r"^dom0: powering off$")
+    # dom0 opened a channel in demo-a for demo-b and told both.
+    expect_lines(b, r'^\(PV\) \(d1\)   cmd_line     "rounds=1000 evtchn_port=(\d+)"$',
+                 r'^\(PV\) \(d2\)   cmd_line     "rounds=1000 evtchn_peer=1 evtchn_port=\d+"$')
+
+
+@case
+def ping_pong_pair_exchanges_events_to_the_end(ctx):
+    b = dom0(ctx, "wait ping-b 50; xl list; poweroff")
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^\(PV\) \(d2\) pingpong: port \d+ bound to d1 port \d+$",
+                 r"^\(PV\) \(d2\) pingpong: 100 round trips$",
+                 r"^\(PV\) \(d2\) pingpong: done, 100 round trips; powering off$")
+    expect_order(b, r"^domain 2 \(ping-b\) shut down: poweroff$",
+                 r"^domain 2 \(ping-b\): on_poweroff = destroy$",
+                 r"^wait: domain 2 is gone$",
+                 r"^dom0# xl list$", r"^ping-a +1 ")
+    expect_lines(b, r"^\(PV\) \(d1\) pingpong: answered 100 pings$")
+    expect_absent(b, r"^ping-b +2 ")
+
+
+@case
+def xl_commands_manage_a_domain(ctx):
+    b = dom0(ctx, "xl create /etc/xl/idle.cfg; xl list idle; xl pause idle; "
+             "xl list 1; xl unpause idle; xl vcpu-pin idle all 1; "
+             "xl vcpu-list idle; xl sched-credit -d idle -w 512 -c 20; "
+             "xl sched-credit; xl shutdown idle; xl destroy idle; xl list; "
+             "poweroff", auto=False)
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^Parsing config from /etc/xl/idle.cfg$",
+                 r"^Created domain 1 \(idle\)$",
+                 r"^idle +1 +8 +1 ",
+                 r"^dom0# xl pause idle$", r"^idle +1 +8 +1 +-[-b]p--- ",
+                 r"^dom0# xl vcpu-list idle$",
+                 r"^idle +1 +0 +1 +[-rb]{2}- +\d+\.\d  1 / all$",
+                 r"^idle +1 +1 +- +--p +0\.0  1 / all$",
+                 r"^dom0# xl sched-credit$",
+                 r"^Name +ID Weight  Cap$",
+                 r"^Domain-0 +0 +256 +0$",
+                 r"^idle +1 +512 +20$",
+                 r"^xl: domain 1 \(idle\) did not react: a PV shutdown request goes through xenstore",
+                 r"^dom0# xl destroy idle$", r"^\(PV\) Domain 1 destroyed$",
+                 r"^dom0# xl list\nName .*\nDomain-0 .*\ndom0# poweroff$")
+
+
+@case
+def xl_reports_the_host_and_the_hypervisor(ctx):
+    b = dom0(ctx, "xl info; xl top; xl dmesg; poweroff")
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^dom0# xl info$", r"^nr_cpus +: 2$",
+                 r"^total_memory +: \d+$", r"^free_memory +: \d+$",
+                 r"^xen_scheduler +: credit$",
+                 r"^xen_version +: 4\.17-paravane$",
+                 r"^xen_commandline +: debug_exit dom0_mem=128M$",
+                 r"^dom0# xl top$", r"^\d+ domains: ",
+                 r"^ +NAME +STATE +CPU\(sec\) CPU\(%\)",
+                 r"^ +Domain-0 [-dsbpcr]{6} ",
+                 r"^ +ping-a [-dsbpcr]{6} ",
+                 r"^dom0# xl dmesg$", r"^\(PV\) Paravane ready: ",
+                 r"^\(PV\) Domain 1 created \(1 vCPUs\)$",
+                 r"^dom0# poweroff$")
+
+
+@case
+def shutdown_actions_follow_the_configuration(ctx):
+    b = dom0(ctx, "xl create /etc/xl/crash.cfg; wait crash; xl list; "
+             "xl create /etc/xl/poweroff.cfg; wait poweroff; "
+             "xl create /etc/xl/reboot.cfg; wait reboot; poweroff", auto=False)
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^Created domain 1 \(crash\)$",
+                 r"^domain 1 \(crash\) shut down: crash$",
+                 r"^domain 1 \(crash\): on_crash = preserve$",
+                 r"^wait: domain 1 has shut down \(crash\)$",
+                 r"^crash +1 +8 +1 +---sc- ",
+                 r"^Created domain 2 \(poweroff\)$",
+                 r"^domain 2 \(poweroff\) shut down: poweroff$",
+                 r"^domain 2 \(poweroff\): on_poweroff = destroy$",
+                 r"^Created domain 3 \(reboot\)$",
+                 r"^domain 3 \(reboot\) shut down: reboot$",
+                 r"^domain 3 \(reboot\): on_reboot = restart$",
+                 r"^domain 3 \(reboot\) restarted as domain 4$",
+                 r"^wait: domain 3 is gone$",
+                 r"^dom0: powering off$")
+
+
+@case
+def bad_configurations_and_images_leave_no_domain(ctx):
+    b = dom0(ctx, "xl create /etc/xl/bad-syntax.cfg; "
+             "xl create /etc/xl/bad-elf.cfg; xl create /etc/xl/small.cfg; "
+             "xl create /etc/xl/missing.cfg; xl create /etc/xl/nosuch.cfg; "
+             "xl create /etc/xl/idle.cfg; xl create /etc/xl/idle.cfg; "
+             "xl list; poweroff", auto=False)
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^xl: /etc/xl/bad-syntax.cfg:4: unexpected text after the value of 'memory'$",
+                 r"^xl: bad-elf: bad kernel image: not a little-endian ELF64 image$",
+                 r"^xl: small: 1024 KiB of memory is too little: the initial mapping alone needs \d+ KiB$",
+                 r"^xl: missing: kernel /boot/nothing.elf: no such file$",
+                 r"^xl: /etc/xl/nosuch.cfg: no such file$",
+                 r"^Created domain 1 \(idle\)$",
+                 r"^xl: a domain called 'idle' already exists$",
+                 r"^dom0# xl list$", r"^Domain-0 +0 ", r"^idle +1 ",
+                 r"^dom0: powering off$")
+    # Only the good domain was ever created (and destroyed at poweroff).
+    expect_absent(b, r"^\(PV\) Domain 2 created")
+
+
+@case
+def bad_commands_are_answered(ctx):
+    b = dom0(ctx, "xl destroy nosuch; xl destroy 0; xl pause 7; "
+             "xl vcpu-pin 0 0 99; xl sched-credit -w 0; xl frobnicate; "
+             "frob; help; poweroff", auto=False)
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^xl: no domain 'nosuch'$",
+                 r"^xl: destroy: not for Domain-0$",
+                 r"^xl: no domain '7'$",
+                 r"^xl: '99' names no online CPU$",
+                 r"^usage: xl sched-credit ",
+                 r"^xl: unknown command 'frobnicate' \(try 'help'\)$",
+                 r"^unknown command 'frob' \(try 'help'\)$",
+                 r"^xl commands:$", r"^  xl sched-credit ",
+                 r"^dom0: powering off$")
+
+
 if __name__ == "__main__":
     sys.exit(run_suite("integration"))
