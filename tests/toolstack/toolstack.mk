@@ -60,8 +60,12 @@ $(TS_RAMDISK): $(BUILD)/stripped/hello.elf
 toolstack-tests: $(TS_ELFS) $(TS_RAMDISK)
 all: toolstack-tests
 
-test-toolstack: $(HV_ELF) $(TS_ELFS) $(TS_RAMDISK)
-	@python3 tests/toolstack/run.py --build $(BUILD) $(TS_ELFS)
+# With the kernels, dom0 itself runs once (run.py --xl): dom0.elf and
+# the integration ramdisk (tests/tests.mk).
+TS_XL_DEPS := $(DOM0_ELF) $(BUILD)/tests/integration/ramdisk.cpio
 
-test-toolstack-xen: $(TS_ELFS) $(TS_RAMDISK)
-	@python3 tests/toolstack/run.py --xen --build $(BUILD) $(TS_ELFS)
+test-toolstack: $(HV_ELF) $(TS_ELFS) $(TS_RAMDISK) $(TS_XL_DEPS)
+	@python3 tests/toolstack/run.py --xl --build $(BUILD) $(TS_ELFS)
+
+test-toolstack-xen: $(TS_ELFS) $(TS_RAMDISK) $(TS_XL_DEPS)
+	@python3 tests/toolstack/run.py --xl --xen --build $(BUILD) $(TS_ELFS)
