@@ -7,6 +7,7 @@
 #   test-conformance-xen (or test-xen)  the same kernels as dom0 of Xen 4.17
 
 -include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk
 include tests/conformance/conformance.mk
 
 TEST_SUITES := unit integration conformance conformance-xen

@@ -21,7 +21,7 @@ UNIT_LDFLAGS := $(UNIT_SANITIZE)
 UNIT_LIBS := -lcmocka
 
 UNIT_FAKE := $(UNIT_DIR)/fake/host.c $(UNIT_DIR)/fake/page.c \
-	$(UNIT_DIR)/fake/cpu.c
+	$(UNIT_DIR)/fake/cpu.c $(UNIT_DIR)/fake/paging.c $(UNIT_DIR)/fake/pv.c
 UNIT_MM := hypervisor/mm/frame_table.c hypervisor/mm/page_alloc.c \
 	$(UNIT_DIR)/mm_fixture.c
 
@@ -37,10 +37,13 @@ UNIT_SRCS_test_multiboot2 := hypervisor/common/multiboot2.c \
 UNIT_SRCS_test_timer := hypervisor/common/timer.c
 UNIT_SRCS_test_time_scale := hypervisor/common/time_scale.c
 UNIT_SRCS_test_vsnprintf := lib/vsnprintf.c
+UNIT_SRCS_test_page_type := $(UNIT_MM) $(UNIT_DIR)/pt_fixture.c \
+	hypervisor/arch/x86/pv/page_type.c hypervisor/arch/x86/pv/descriptor.c
+UNIT_SRCS_test_elf := hypervisor/common/elf.c $(UNIT_DIR)/elf_image.c
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
-	test_vsnprintf
+	test_vsnprintf test_page_type test_elf
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
 
 # vsnprintf.c defines the C library's vsnprintf and snprintf; rename them.
