@@ -20,7 +20,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-Ihypervisor/arch/x86/include -MMD -MP
 
 # Each target: tests/fuzz/<name>.c and the sources it fuzzes.
-FUZZ_SRCS_fuzz_elf := hypervisor/common/elf.c
+FUZZ_SRCS_fuzz_elf := lib/pv_elf.c
 
 FUZZ_NAMES := fuzz_elf
 FUZZ_TARGETS := $(patsubst %,$(FUZZ_BUILD)/%,$(FUZZ_NAMES))

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the PV kernel image parser (common/elf.c): every
+ * libFuzzer target for the PV kernel image parser (lib/pv_elf.c): every
  * input is a kernel image. libFuzzer hands it over in an allocation of
  * exactly its size, so AddressSanitizer catches any read past its end;
  * UndefinedBehaviorSanitizer catches overflows and misaligned accesses.
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <hv/elf.h>
+#include <paravane/pv_elf.h>
 
 static void check(int ok)
 {

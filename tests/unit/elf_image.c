@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hv/elf.h>
+#include <paravane/pv_elf.h>
 #include <hv/lib.h>
 #include <xen/elfnote.h>
 

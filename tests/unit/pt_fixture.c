@@ -22,13 +22,15 @@ struct vcpu vcpu_a;
 
 /*
  * A fresh machine for each case: the domains, a per-domain area for
- * dom_a, CPU 0 with no flush owed and zeroed TLB counters.
+ * dom_a, CPU 0 with no flush owed and zeroed TLB counters (fake/cpu.c
+ * has CPUs 0 and 1 online).
  */
 int pt_fixture_setup(void **state)
 {
 	/* Scrubbed on allocation: every new frame is an empty table. */
 	mm_fixture_init(PT_NR_FRAMES, ram, ARRAY_SIZE(ram), true, 0xa5);
-	dom_a = (struct domain){.domain_id = 1};
+	/* dom_a has run on both CPUs: its owed flushes reach both. */
+	dom_a = (struct domain){.domain_id = 1, .dirty_cpumask = 0x3};
 	dom_b = (struct domain){.domain_id = 2};
 	dom_io = (struct domain){.domain_id = 0, .is_privileged = true};
 	dom_io.arch.iomem_allowed = true;
@@ -36,13 +38,13 @@ int pt_fixture_setup(void **state)
 	assert_non_null(dom_a.arch.perdomain_l3);
 	vcpu_a = (struct vcpu){.domain = &dom_a};
 	boot_cpu.phys_addr_bits = 40;
+	fake_cpu_info.current_vcpu = &vcpu_a;
 	/* Settle flushes owed by an earlier case, then count from zero. */
 	for (unsigned int cpu = 0; cpu < 2; cpu++) {
 		fake_set_cpu(cpu);
 		pv_pay_owed_tlb_flush();
 	}
 	fake_set_cpu(0);
-	fake_cpu_info.current_vcpu = &vcpu_a;
 	fake_tlb = (struct fake_tlb){0};
 	fake_gdt_maps = 0;
 	return 0;

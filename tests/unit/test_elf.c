@@ -1,5 +1,5 @@
 /*
- * Unit tests for the PV kernel image parser (common/elf.c): small ELF64
+ * Unit tests for the PV kernel image parser (lib/pv_elf.c): small ELF64
  * images built here, with a PT_LOAD, a PT_NOTE of Xen notes
  * (<xen/elfnote.h>) and a PT_GNU_STACK, are parsed for their notes and
  * derived addresses (Xen's defaults included) and refused, with a reason,
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include <hv/elf.h>
+#include <paravane/pv_elf.h>
 #include <hv/lib.h>
 #include <xen/elfnote.h>
 

@@ -39,7 +39,7 @@ UNIT_SRCS_test_time_scale := hypervisor/common/time_scale.c
 UNIT_SRCS_test_vsnprintf := lib/vsnprintf.c
 UNIT_SRCS_test_page_type := $(UNIT_MM) $(UNIT_DIR)/pt_fixture.c \
 	hypervisor/arch/x86/pv/page_type.c hypervisor/arch/x86/pv/descriptor.c
-UNIT_SRCS_test_elf := hypervisor/common/elf.c $(UNIT_DIR)/elf_image.c
+UNIT_SRCS_test_elf := lib/pv_elf.c $(UNIT_DIR)/elf_image.c
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \

@@ -4,8 +4,11 @@
  * number (fake/asm/stack.h) and what CPUID says about it
  * (asm/cpufeature.h). Interrupts start enabled, as in a running
  * hypervisor; the CPU has 40 physical address bits, as QEMU's default.
+ * CPUs 0 and 1 are online; flush_tlb_mask() records its mask and flushes
+ * the fake TLB when the mask holds the current CPU.
  */
 #include <asm/cpufeature.h>
+#include <asm/smp.h>
 #include <asm/spinlock.h>
 #include <asm/stack.h>
 
@@ -16,6 +19,8 @@
 bool fake_irq_enabled = true;
 struct fake_tlb fake_tlb;
 struct cpu_info fake_cpu_info;
+cpumask_t cpu_online_map = 0x3;
+unsigned int nr_online_cpus = 2;
 struct cpuinfo boot_cpu = {.phys_addr_bits = 40, .virt_addr_bits = 48};
 
 static spinlock_t *held[MAX_HELD];
@@ -60,4 +65,12 @@ void fake_cpu_recover(void)
 void fake_set_cpu(unsigned int cpu)
 {
 	fake_cpu_info.cpu_id = cpu;
+}
+
+void flush_tlb_mask(cpumask_t mask)
+{
+	fake_tlb.mask_flushes++;
+	fake_tlb.last_mask = mask;
+	if (mask & (1UL << fake_cpu_info.cpu_id))
+		flush_tlb_all_local();
 }

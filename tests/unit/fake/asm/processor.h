@@ -53,6 +53,8 @@ struct fake_tlb {
 	unsigned long cr3_writes; /* write_cr3(): non-global entries */
 	unsigned long invlpgs;
 	uint64_t cr3;
+	unsigned long mask_flushes; /* flush_tlb_mask() calls (fake/cpu.c) */
+	uint64_t last_mask;	    /* and the mask of the last one */
 };
 
 extern struct fake_tlb fake_tlb;
