@@ -41,7 +41,8 @@ struct e820_entry {
 	uint32_t type;
 } __packed;
 
-/* The target domain of a memory op: the caller, or any (privileged). */
+/* The target domain of a memory op: the caller, or any (privileged) with
+ * a reference that put_memop_domain() drops. */
 static struct domain *memop_domain(domid_t id, long *rc)
 {
 	struct domain *curr = current->domain, *d;
@@ -56,6 +57,12 @@ static struct domain *memop_domain(domid_t id, long *rc)
 	if (!d)
 		*rc = -ESRCH;
 	return d;
+}
+
+static void put_memop_domain(struct domain *d)
+{
+	if (d != current->domain)
+		put_domain(d);
 }
 
 static struct page_info *alloc_extent(struct domain *d, unsigned int order,
@@ -147,9 +154,6 @@ static long reservation_op(unsigned long op, unsigned long start,
 	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) ||
 	    start >= r.nr_extents)
 		return (long)start;
-	d = memop_domain(r.domid, &rc);
-	if (!d)
-		return (long)start;
 	if (r.extent_order > (current->domain->is_privileged ? CTLDOM_MAX_ORDER
 							     : DOMU_MAX_ORDER))
 		return (long)start;
@@ -157,6 +161,9 @@ static long reservation_op(unsigned long op, unsigned long start,
 	if ((!guest_handle_is_null(r.extent_start) ||
 	     op != XENMEM_increase_reservation) &&
 	    !guest_range_ok(r.extent_start.p + start, sizeof(xen_pfn_t)))
+		return (long)start;
+	d = memop_domain(r.domid, &rc);
+	if (!d)
 		return (long)start;
 
 	for (i = start; i < r.nr_extents; i++) {
@@ -168,11 +175,13 @@ static long reservation_op(unsigned long op, unsigned long start,
 
 			hypercall_create_continuation(__HYPERVISOR_memory_op, 2,
 						      args);
-			return 0;
+			i = 0;
+			break;
 		}
 		if (do_extent(op, d, &r, i))
 			break;
 	}
+	put_memop_domain(d);
 	return (long)i;
 }
 
@@ -226,12 +235,14 @@ static long reservation_query(unsigned long op,
 	if (!d)
 		return rc;
 	switch (op) {
-	case XENMEM_current_reservation: return (long)d->tot_pages;
-	case XENMEM_maximum_reservation: return (long)d->max_pages;
+	case XENMEM_current_reservation: rc = (long)d->tot_pages; break;
+	case XENMEM_maximum_reservation: rc = (long)d->max_pages; break;
 	default: /* XENMEM_maximum_gpfn: from the p2m size the guest set */
 		max_pfn = READ_ONCE(d->shared_info->arch.max_pfn);
-		return max_pfn ? (long)max_pfn - 1 : 0;
+		rc = max_pfn ? (long)max_pfn - 1 : 0;
 	}
+	put_memop_domain(d);
+	return rc;
 }
 
 /* The x86 ops: cmd is the whole command, start extent included. */

@@ -124,10 +124,10 @@ static long sched_remote_shutdown(XEN_GUEST_HANDLE_PARAM(void) arg)
 	d = get_domain_by_id(rs.domain_id);
 	if (!d)
 		return -ESRCH;
-	if (rs.reason > SHUTDOWN_MAX)
-		return -EINVAL;
-	domain_shutdown(d, rs.reason);
-	return 0;
+	if (rs.reason <= SHUTDOWN_MAX)
+		domain_shutdown(d, rs.reason);
+	put_domain(d);
+	return rs.reason <= SHUTDOWN_MAX ? 0 : -EINVAL;
 }
 
 /* HYPERVISOR_sched_op(cmd, arg). */

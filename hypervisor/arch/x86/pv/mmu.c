@@ -28,7 +28,8 @@
 #define MMU_UPDATE_PREEMPTED (~(~0U >> 1))
 
 /* The domain whose frames a request maps: the caller, or (for dom0) the
- * domain named by foreigndom. NULL with *rc set when not allowed. */
+ * domain named by foreigndom, with a reference that put_pg_owner()
+ * drops. NULL with *rc set when not allowed. */
 static struct domain *get_pg_owner(unsigned int foreigndom, long *rc)
 {
 	struct domain *curr = current->domain, *d;
@@ -43,6 +44,12 @@ static struct domain *get_pg_owner(unsigned int foreigndom, long *rc)
 	if (!d)
 		*rc = -ESRCH;
 	return d;
+}
+
+static void put_pg_owner(struct domain *d)
+{
+	if (d != current->domain)
+		put_domain(d);
 }
 
 static int update_table_entry(struct page_info *pg, unsigned long offset,
@@ -156,6 +163,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 				(void)copy_to_guest(pdone, &done, 1);
 			hypercall_create_continuation(__HYPERVISOR_mmu_update,
 						      4, args);
+			put_pg_owner(pg_owner);
 			return 0;
 		}
 		if (copy_from_guest_offset(&req, ureqs, i, 1)) {
@@ -169,6 +177,7 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 	done += i;
 	if (!guest_handle_is_null(pdone))
 		(void)copy_to_guest(pdone, &done, 1);
+	put_pg_owner(pg_owner);
 	return rc;
 }
 
@@ -388,6 +397,7 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 				(void)copy_to_guest(pdone, &done, 1);
 			hypercall_create_continuation(__HYPERVISOR_mmuext_op, 4,
 						      args);
+			put_pg_owner(pg_owner);
 			return 0;
 		}
 		if (copy_from_guest_offset(&op, uops, i, 1)) {
@@ -401,6 +411,7 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 	done += i;
 	if (!guest_handle_is_null(pdone))
 		(void)copy_to_guest(pdone, &done, 1);
+	put_pg_owner(pg_owner);
 	return rc;
 }
 
@@ -487,5 +498,9 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
 	long rc = 0;
 	struct domain *d = get_pg_owner(domid, &rc);
 
-	return d ? update_va_mapping(va, val, flags, d) : rc;
+	if (!d)
+		return rc;
+	rc = update_va_mapping(va, val, flags, d);
+	put_pg_owner(d);
+	return rc;
 }
