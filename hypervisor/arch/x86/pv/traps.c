@@ -9,12 +9,16 @@
  *   rcx, r11, [error code], rip, cs | saved_upcall_mask << 32, rflags,
  *   rsp, ss
  *
- * and the failsafe callback's: rcx, r11, ds, es, fs, gs, rip, cs, rflags,
- * rsp, ss. From guest user mode we first switch to guest kernel mode and
- * use the kernel stack from stack_switch; from kernel mode we use the
- * interrupted stack and clear the RPL of the saved CS, which is how the
- * guest tells the two apart. A frame that cannot be written crashes the
- * domain (and only it).
+ * and the failsafe callback's (a data selector that cannot be reloaded
+ * on a context switch): rcx, r11, ds, es, fs, gs, rip, cs, rflags, rsp,
+ * ss. A return frame the CPU refuses is not the failsafe callback's: as
+ * in Xen, the guest takes that fault where it was returning to.
+ *
+ * From guest user mode we first switch to guest kernel mode and use the
+ * kernel stack from stack_switch; from kernel mode we use the interrupted
+ * stack and clear the RPL of the saved CS, which is how the guest tells
+ * the two apart. A frame that cannot be written crashes the domain (and
+ * only it).
  */
 #include <hv/lib.h>
 #include <hv/sched.h>
@@ -145,19 +149,23 @@ void pv_deliver_failsafe(struct vcpu *v, struct cpu_user_regs *regs)
 	load_segment_selector(3, 0);
 }
 
-/* The CPU refused the guest's return frame (entry.S fixup lands here). */
+/*
+ * The CPU refused the frame of a return to the guest (entry.S): a bad
+ * CS or SS, or a non-canonical rip. As in Xen, the guest takes that fault
+ * in the context it was returning to, as if raised there: the guest frame
+ * holds that context and the fault's vector and error code.
+ */
 void pv_iret_failed(void)
 {
-	struct vcpu *v = current;
-
-	pr_warn("d%u v%u: bad return frame (rip %#lx cs %#x ss %#x)\n",
-		v->domain->domain_id, v->vcpu_id, guest_cpu_user_regs()->rip,
-		guest_cpu_user_regs()->cs, guest_cpu_user_regs()->ss);
-	pv_deliver_failsafe(v, guest_cpu_user_regs());
+	pv_do_trap(guest_cpu_user_regs());
 	exit_to_guest();
 }
 
-/* An "int n" reached us as #GP: deliver it if the trap table allows. */
+/*
+ * An "int n" reached us as #GP: deliver it if the trap table allows. Xen
+ * gives int $0x80 a gate of its own that delivers to any registered
+ * handler without checking its DPL; only a missing one raises #GP.
+ */
 static bool deliver_soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
 {
 	uint8_t insn[2];
@@ -169,6 +177,8 @@ static bool deliver_soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
 	    insn[0] != 0xcd)
 		return false;
 	ti = &v->arch.trap_ctxt[insn[1]];
+	if (insn[1] == 0x80)
+		need = 0;
 	if (!ti->address || (ti->flags & 3) < need) {
 		pv_inject_trap(v, regs, X86_EXC_GP, true,
 			       ((uint32_t)insn[1] << 3) | 2);
