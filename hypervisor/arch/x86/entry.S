@@ -194,6 +194,21 @@ restore_guest:
 	.popsection
 
 /*
+ * void restore_guest_sysret(struct cpu_user_regs *regs): the same return
+ * by sysretq, for frames it restores exactly (see pv_can_sysret()): rcx
+ * and r11 already hold rip and rflags, cs and ss are the selectors STAR
+ * gives, and rip is canonical, so sysretq cannot fault in ring 0 with
+ * the guest's %rsp loaded. Interrupts stay off until sysretq loads
+ * rflags; an NMI or #MC in between runs on its IST stack.
+ */
+	.globl restore_guest_sysret
+restore_guest_sysret:
+	mov	%rdi, %rsp
+	RESTORE_ALL
+	movq	UREGS_rsp - UREGS_error_code(%rsp), %rsp
+	sysretq
+
+/*
  * The fault was handled on this stack and fixed up to here with %rsp back
  * at regs->rip and the guest's values in every register, but its
  * exception frame and handler overwrote the saved registers below. The

@@ -15,11 +15,6 @@
 #include <asm/pv.h>
 #include <xen/callback.h>
 
-static bool is_canonical(unsigned long a)
-{
-	return (unsigned long)((long)(a << 16) >> 16) == a;
-}
-
 /*
  * HYPERVISOR_set_trap_table(traps): install entries until one with a zero
  * address; a NULL table clears the whole virtual IDT. Entries before a
@@ -39,7 +34,7 @@ long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
 			return -EFAULT;
 		if (!t.address)
 			return 0;
-		if (!is_canonical(t.address))
+		if (!is_canonical_address(t.address))
 			return -EINVAL;
 		t.cs |= 3;
 		v->arch.trap_ctxt[t.vector] = t;
@@ -53,7 +48,7 @@ long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
  */
 static int register_callback(struct vcpu *v, const struct callback_register *r)
 {
-	if (!is_canonical(r->address))
+	if (!is_canonical_address(r->address))
 		return -EINVAL;
 	switch (r->type) {
 	case CALLBACKTYPE_event: v->arch.event_callback = r->address; break;
@@ -166,19 +161,19 @@ long do_set_segment_base(unsigned int which, unsigned long base)
 
 	switch (which) {
 	case SEGBASE_FS:
-		if (!is_canonical(base))
+		if (!is_canonical_address(base))
 			return -EINVAL;
 		wrmsr(MSR_FS_BASE, base);
 		v->arch.fs_base = base;
 		return 0;
 	case SEGBASE_GS_USER:
-		if (!is_canonical(base))
+		if (!is_canonical_address(base))
 			return -EINVAL;
 		wrmsr(kernel ? MSR_SHADOW_GS_BASE : MSR_GS_BASE, base);
 		v->arch.gs_base_user = base;
 		return 0;
 	case SEGBASE_GS_KERNEL:
-		if (!is_canonical(base))
+		if (!is_canonical_address(base))
 			return -EINVAL;
 		wrmsr(kernel ? MSR_GS_BASE : MSR_SHADOW_GS_BASE, base);
 		v->arch.gs_base_kernel = base;

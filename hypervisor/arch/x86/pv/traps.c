@@ -249,6 +249,22 @@ static bool events_pending(const struct vcpu *v)
 }
 
 /*
+ * Whether sysretq restores regs exactly as iretq would: 64-bit kernel or
+ * user code on Xen's flat ring-3 selectors (those STAR names), rcx and
+ * r11 equal to rip and rflags (so the registers sysretq uses keep their
+ * values), a canonical rip (else Intel CPUs fault in ring 0), and no RF
+ * (which sysretq clears). A hypercall returning to its caller, the
+ * common case, qualifies; a bounce or a continuation does not.
+ */
+static bool pv_can_sysret(const struct cpu_user_regs *regs)
+{
+	return regs->cs == FLAT_RING3_CS64 && regs->ss == FLAT_RING3_SS64 &&
+	       regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+	       is_canonical_address(regs->rip) &&
+	       !(regs->rflags & (X86_EFLAGS_RF | X86_EFLAGS_VM));
+}
+
+/*
  * The way back into a guest: run softirqs (which may switch to another
  * vCPU and never come back here), deliver a pending event to the event
  * callback, then return to the guest with interrupts off.
@@ -280,6 +296,8 @@ void exit_to_guest(void)
 		}
 		break;
 	}
+	if (pv_can_sysret(guest_cpu_user_regs()))
+		restore_guest_sysret(guest_cpu_user_regs());
 	restore_guest(guest_cpu_user_regs());
 }
 
