@@ -286,8 +286,11 @@ static void close_locked(struct domain *d, struct evtchn *c, evtchn_port_t port)
 
 	switch (c->state) {
 	case ECS_VIRQ:
-		if (domain_vcpu(d, c->notify_vcpu))
-			d->vcpu[c->notify_vcpu]->virq_to_evtchn[c->u.virq] = 0;
+		/* A global VIRQ stays recorded on vCPU 0 when it is moved. */
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i] &&
+			    d->vcpu[i]->virq_to_evtchn[c->u.virq] == port)
+				d->vcpu[i]->virq_to_evtchn[c->u.virq] = 0;
 		break;
 	case ECS_PIRQ: pirq_unbind(d, c->u.pirq); break;
 	case ECS_INTERDOMAIN:
