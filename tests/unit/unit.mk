@@ -48,11 +48,13 @@ UNIT_SRCS_test_event_channel := $(UNIT_EVENTS)
 UNIT_SRCS_test_event_delivery := $(UNIT_EVENTS)
 UNIT_SRCS_test_sched_credit := hypervisor/common/sched_credit.c \
 	$(UNIT_DIR)/sched_fixture.c $(UNIT_DIR)/fake/domain.c
+UNIT_SRCS_test_domctl := hypervisor/common/domctl.c \
+	hypervisor/common/sysctl.c $(UNIT_DOMAINS)
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
 	test_vsnprintf test_page_type test_elf test_event_channel \
-	test_event_delivery test_sched_credit
+	test_event_delivery test_sched_credit test_domctl
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
 
 # vsnprintf.c defines the C library's vsnprintf and snprintf; rename them.
