@@ -238,15 +238,20 @@ static void slice_ends_and_the_queue_turns(void **state)
 	a = vcpu_of(sim_domain(1, 1, 256, 0));
 	b = vcpu_of(sim_domain(2, 1, 256, 0));
 	a->credit = b->credit = MILLISECS(60);
+	sim_run(MILLISECS(5)); /* off the accounting's beat */
 	sim_wake(a);
 	sim_wake(b);
 	sim_softirqs();
 	assert_ptr_equal(sim.running[0], a);
-	/* The ticks at 10 and 20 ms leave a alone; the one at 30 ends it. */
+	/*
+	 * The ticks at 15 and 25 ms, and the accounting at 30, leave a
+	 * running; the tick at 35 ms ends its 30 ms slice.
+	 */
 	sim_run(MILLISECS(29));
 	assert_ptr_equal(sim.running[0], a);
 	sim_run(MILLISECS(2));
 	assert_ptr_equal(sim.running[0], b);
+	assert_true(a->on_runq);
 }
 
 static void nothing_runnable_idles(void **state)
