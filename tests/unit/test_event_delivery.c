@@ -203,6 +203,35 @@ static void pending_port_wakes_pollers_masked_or_not(void **state)
 	assert_int_equal(ev_kicks(dom2, 0) + ev_kicks(dom2, 1), 0);
 }
 
+/*
+ * domain_destroy() releases each vCPU's state, leaving vcpu_info NULL,
+ * just before it closes the domain's channels; meanwhile another CPU may
+ * send on one of them, or a timer raise a VIRQ. The event stays pending
+ * in shared_info, and nothing reads the missing vcpu_info.
+ */
+static void events_for_a_domain_being_destroyed_stay_pending(void **state)
+{
+	evtchn_port_t p1, p2 = ev_connect(dom1, dom2, &p1), t;
+
+	ev_as(dom2, 0);
+	assert_int_equal(ev_bind_virq(VIRQ_TIMER, 1, &t), 0);
+	ev_guest_acks(dom2);
+	memset(&ev_rec, 0, sizeof(ev_rec));
+	dom2->is_dying = true;
+	for (unsigned int i = 0; i < dom2->max_vcpus; i++)
+		dom2->vcpu[i]->vcpu_info = NULL;
+	ev_as(dom1, 0);
+	assert_int_equal(ev_send(p1), 0);
+	send_guest_vcpu_virq(dom2->vcpu[1], VIRQ_TIMER);
+	assert_true(ev_pending(dom2, p2));
+	assert_true(ev_pending(dom2, t));
+	assert_int_equal(ev_sel(dom2, 0) | ev_sel(dom2, 1), 0);
+	assert_int_equal(ev_upcall(dom2, 0) | ev_upcall(dom2, 1), 0);
+	assert_int_equal(ev_kicks(dom2, 0) + ev_kicks(dom2, 1), 0);
+	evtchn_destroy(dom2);
+	assert_int_equal(ev_chan(dom1, p1)->state, ECS_UNBOUND);
+}
+
 /* ---- VIRQs ------------------------------------------------------------ */
 
 static void per_vcpu_virq_binds_on_its_vcpu(void **state)
@@ -324,6 +353,7 @@ int main(void)
 		EV_TEST(unmask_notifies_the_bound_vcpu),
 		EV_TEST(unmask_refuses_ports_beyond_the_limit),
 		EV_TEST(pending_port_wakes_pollers_masked_or_not),
+		EV_TEST(events_for_a_domain_being_destroyed_stay_pending),
 		EV_TEST(per_vcpu_virq_binds_on_its_vcpu),
 		EV_TEST(binding_a_virq_twice_fails),
 		EV_TEST(global_virq_binds_only_on_vcpu0),
