@@ -310,6 +310,7 @@ static long evtchn_close(struct domain *d, evtchn_port_t port)
 {
 	struct domain *rd;
 	struct evtchn *c;
+	bool closed;
 
 	for (;;) {
 		spin_lock(&d->event_lock);
@@ -324,17 +325,23 @@ static long evtchn_close(struct domain *d, evtchn_port_t port)
 			spin_unlock(&d->event_lock);
 			return 0;
 		}
-		/* Take both locks in order; the channel may change meanwhile. */
+		/*
+		 * Take both locks in order; the channel may change meanwhile
+		 * and rd be destroyed, so hold rd across the gap (it is alive
+		 * now: its destruction closes this channel first).
+		 */
+		get_domain(rd);
 		spin_unlock(&d->event_lock);
 		lock_pair(d, rd);
 		c = port_in_use(d, port);
-		if (c && c->state == ECS_INTERDOMAIN &&
-		    c->u.interdomain.dom == rd) {
+		closed = c && c->state == ECS_INTERDOMAIN &&
+			 c->u.interdomain.dom == rd;
+		if (closed)
 			close_locked(d, c, port);
-			unlock_pair(d, rd);
-			return 0;
-		}
 		unlock_pair(d, rd);
+		put_domain(rd);
+		if (closed)
+			return 0;
 	}
 }
 
