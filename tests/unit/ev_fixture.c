@@ -97,6 +97,17 @@ static void domain_free(struct domain *d)
 	free(d);
 }
 
+/* d is gone for good (its last reference dropped): free it now. */
+void ev_domain_drop(struct domain *d)
+{
+	struct domain **doms[] = {&dom0, &dom1, &dom2, &dom3};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(doms); i++)
+		if (*doms[i] == d)
+			*doms[i] = NULL;
+	domain_free(d);
+}
+
 /* Free whatever machine is left, consistent or not. */
 static void machine_free(void)
 {

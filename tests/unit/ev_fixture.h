@@ -40,6 +40,7 @@ int ev_teardown(void **state);
 int ev_group_teardown(void **state);
 struct domain *ev_domain_new(domid_t id, bool privileged, unsigned int nr_vcpus,
 			     unsigned int max_ports);
+void ev_domain_drop(struct domain *d);
 void ev_as(struct domain *d, unsigned int vcpu);
 void ev_check_invariants(struct domain *d);
 

@@ -386,6 +386,44 @@ static void closing_one_end_leaves_the_other_unbound(void **state)
 	assert_int_equal(dom2->refcnt, 1);
 }
 
+/*
+ * Another CPU's part in the next case: once dom1 lets go of its lock in
+ * the middle of closing its end, dom2 is destroyed (its channels closed)
+ * and its "alive" reference dropped; if that was the last one, dom2 is
+ * freed.
+ */
+static void destroy_dom2_meanwhile(spinlock_t *l)
+{
+	if (l != &dom1->event_lock)
+		return;
+	fake_after_unlock = NULL;
+	dom2->is_dying = true;
+	evtchn_destroy(dom2);
+	put_domain(dom2);
+	if (!dom2->refcnt)
+		ev_domain_drop(dom2);
+}
+
+/*
+ * Closing an interdomain channel drops the closer's lock to take both
+ * in order; meanwhile the far domain may be destroyed. The closer holds
+ * a reference across the gap, so the far domain is freed only after it.
+ */
+static void far_domain_destroyed_while_closing(void **state)
+{
+	evtchn_port_t p1, p2 = ev_connect(dom1, dom2, &p1);
+	struct domain *far = dom2;
+
+	assert_int_equal(p2, 1);
+	fake_after_unlock = destroy_dom2_meanwhile;
+	assert_int_equal(ev_close(p1), 0);
+	assert_null(fake_after_unlock);
+	assert_int_equal(ev_chan(dom1, p1)->state, ECS_FREE);
+	assert_ptr_equal(dom2, far); /* not freed while the closer held it */
+	assert_int_equal(far->refcnt, 0);
+	ev_domain_drop(far);
+}
+
 static void closing_a_closed_port_fails(void **state)
 {
 	evtchn_port_t p = ev_ipi(0);
@@ -843,6 +881,7 @@ int main(void)
 		EV_TEST(bind_vcpu_moves_channels_that_may_move),
 		EV_TEST(bind_vcpu_refuses_channels_of_one_vcpu),
 		EV_TEST(closing_one_end_leaves_the_other_unbound),
+		EV_TEST(far_domain_destroyed_while_closing),
 		EV_TEST(closing_a_closed_port_fails),
 		EV_TEST(close_clears_pending_and_the_vcpu),
 		EV_TEST(close_unbinds_virqs_and_pirqs),
