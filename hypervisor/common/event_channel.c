@@ -286,8 +286,11 @@ static void close_locked(struct domain *d, struct evtchn *c, evtchn_port_t port)
 
 	switch (c->state) {
 	case ECS_VIRQ:
-		if (domain_vcpu(d, c->notify_vcpu))
-			d->vcpu[c->notify_vcpu]->virq_to_evtchn[c->u.virq] = 0;
+		/* A global VIRQ stays recorded on vCPU 0 when it is moved. */
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i] &&
+			    d->vcpu[i]->virq_to_evtchn[c->u.virq] == port)
+				d->vcpu[i]->virq_to_evtchn[c->u.virq] = 0;
 		break;
 	case ECS_PIRQ: pirq_unbind(d, c->u.pirq); break;
 	case ECS_INTERDOMAIN:
@@ -307,6 +310,7 @@ static long evtchn_close(struct domain *d, evtchn_port_t port)
 {
 	struct domain *rd;
 	struct evtchn *c;
+	bool closed;
 
 	for (;;) {
 		spin_lock(&d->event_lock);
@@ -321,17 +325,23 @@ static long evtchn_close(struct domain *d, evtchn_port_t port)
 			spin_unlock(&d->event_lock);
 			return 0;
 		}
-		/* Take both locks in order; the channel may change meanwhile. */
+		/*
+		 * Take both locks in order; the channel may change meanwhile
+		 * and rd be destroyed, so hold rd across the gap (it is alive
+		 * now: its destruction closes this channel first).
+		 */
+		get_domain(rd);
 		spin_unlock(&d->event_lock);
 		lock_pair(d, rd);
 		c = port_in_use(d, port);
-		if (c && c->state == ECS_INTERDOMAIN &&
-		    c->u.interdomain.dom == rd) {
+		closed = c && c->state == ECS_INTERDOMAIN &&
+			 c->u.interdomain.dom == rd;
+		if (closed)
 			close_locked(d, c, port);
-			unlock_pair(d, rd);
-			return 0;
-		}
 		unlock_pair(d, rd);
+		put_domain(rd);
+		if (closed)
+			return 0;
 	}
 }
 

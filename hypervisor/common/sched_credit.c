@@ -7,6 +7,9 @@
  * have work, in proportion to their weights; a domain with a cap gets no
  * more than cap percent of one CPU. A domain's share is split among its
  * active vCPUs. Running burns credit at the rate of the CPU time used.
+ * Accounting keeps each vCPU's credit between minus one slice and two
+ * periods, as Xen does: time a vCPU used while no one else wanted the
+ * CPU is no debt that starves it later.
  *
  * A vCPU with credit is UNDER, one without is OVER. Each CPU runs the
  * first UNDER vCPU of its queue, else steals an UNDER vCPU from another
@@ -31,6 +34,7 @@
 #define TICK MILLISECS(10)
 #define SLICE MILLISECS(30)
 #define CREDIT_CAP (2 * ACCT_PERIOD) /* no vCPU hoards more than this */
+#define CREDIT_FLOOR (-SLICE)	     /* nor owes more than this */
 
 struct csched_queue {
 	struct vcpu *head; /* FIFO through next_in_runq */
@@ -150,7 +154,7 @@ static void account(void *data)
 			if (!v || !vcpu_runnable(v))
 				continue;
 			c = v->credit + share;
-			v->credit = MIN(c, CREDIT_CAP);
+			v->credit = MAX(MIN(c, CREDIT_CAP), CREDIT_FLOOR);
 			/* A parked vCPU may run again: let its CPU decide. */
 			cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
 		}

@@ -5,7 +5,9 @@
  * (asm/cpufeature.h). Interrupts start enabled, as in a running
  * hypervisor; the CPU has 40 physical address bits, as QEMU's default.
  * CPUs 0 and 1 are online; flush_tlb_mask() records its mask and flushes
- * the fake TLB when the mask holds the current CPU.
+ * the fake TLB when the mask holds the current CPU. A test may set
+ * fake_after_unlock to act as another CPU would in the moment after some
+ * lock is released.
  */
 #include <asm/cpufeature.h>
 #include <asm/smp.h>
@@ -26,6 +28,8 @@ struct cpuinfo boot_cpu = {.phys_addr_bits = 40, .virt_addr_bits = 48};
 static spinlock_t *held[MAX_HELD];
 static unsigned int nr_held;
 
+void (*fake_after_unlock)(spinlock_t *l);
+
 void fake_lock_acquired(spinlock_t *l)
 {
 	if (nr_held == MAX_HELD)
@@ -39,9 +43,11 @@ void fake_lock_released(spinlock_t *l)
 	for (unsigned int i = 0; i < nr_held; i++) {
 		if (held[i] == l) {
 			held[i] = held[--nr_held];
-			return;
+			break;
 		}
 	}
+	if (fake_after_unlock)
+		fake_after_unlock(l);
 }
 
 /* How many locks the CPU holds now. */
@@ -59,6 +65,7 @@ void fake_cpu_recover(void)
 	while (nr_held)
 		held[--nr_held]->held = false;
 	fake_irq_enabled = true;
+	fake_after_unlock = NULL;
 }
 
 /* Make smp_processor_id() return cpu. */
