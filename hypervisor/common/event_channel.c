@@ -449,6 +449,11 @@ static long evtchn_reset(domid_t id)
 
 	if (!d)
 		return rc;
+	/* Another domain's channels only while dom0 keeps it paused. */
+	if (d != current->domain && !READ_ONCE(d->controller_paused)) {
+		put_domain(d);
+		return -EINVAL;
+	}
 	for (evtchn_port_t p = 1; p < d->max_evtchns; p++)
 		if (port_in_use(d, p))
 			evtchn_close(d, p);

@@ -627,7 +627,7 @@ static void reset_closes_every_port(void **state)
 	assert_int_equal(ev_bind_virq(VIRQ_DOM_EXC, 0, NULL), 0);
 }
 
-static void reset_of_another_domain_needs_privilege(void **state)
+static void reset_of_another_domain_needs_privilege_and_a_pause(void **state)
 {
 	evtchn_port_t p2, p;
 
@@ -636,6 +636,10 @@ static void reset_of_another_domain_needs_privilege(void **state)
 	assert_int_equal(ev_chan(dom2, p)->state, ECS_INTERDOMAIN);
 	ev_as(dom0, 0);
 	assert_int_equal(ev_reset(9), -ESRCH);
+	/* As in Xen: only while the controller keeps the domain paused. */
+	assert_int_equal(ev_reset(1), -EINVAL);
+	assert_int_equal(ev_chan(dom2, p)->state, ECS_INTERDOMAIN);
+	dom1->controller_paused = true;
 	assert_int_equal(ev_reset(1), 0);
 	assert_no_channels(dom1);
 	assert_int_equal(ev_chan(dom2, p)->state, ECS_UNBOUND);
@@ -889,7 +893,7 @@ int main(void)
 		EV_TEST(status_reports_every_state),
 		EV_TEST(status_of_other_domains_needs_privilege),
 		EV_TEST(reset_closes_every_port),
-		EV_TEST(reset_of_another_domain_needs_privilege),
+		EV_TEST(reset_of_another_domain_needs_privilege_and_a_pause),
 		EV_TEST(destroy_closes_every_channel_and_frees_buckets),
 		EV_TEST(compat_op_reaches_the_same_operations),
 		EV_TEST(bad_argument_pointers_fault),
