@@ -4,9 +4,10 @@
  * CPU time in proportion to weight, caps (also for a domain alone),
  * UNDER vCPUs before OVER ones, yield, a woken vCPU preempting an OVER
  * one, idling, affinity (never run outside it, moved when it changes,
- * stealing within it), set_params' ranges, and sleeping vCPUs never
- * chosen. Shares are measured in simulated CPU time over simulated
- * seconds, never in wall-clock time.
+ * stealing within it; domains pinned to one CPU share it by weight),
+ * set_params' ranges, and sleeping vCPUs never chosen. Shares are
+ * measured in simulated CPU time over simulated seconds, never in
+ * wall-clock time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -362,6 +363,25 @@ static void pinned_vcpus_run_only_where_allowed(void **state)
 			 SECONDS(6));
 }
 
+/* Two domains pinned to one CPU of two share that CPU by weight: the
+ * pool is the CPUs their vCPUs may use, not the whole machine. */
+static void weights_share_a_cpu_they_are_pinned_to(void **state)
+{
+	struct vcpu *a = vcpu_of(sim_domain(1, 1, 256, 0));
+	struct vcpu *b = vcpu_of(sim_domain(2, 1, 512, 0));
+
+	assert_int_equal(csched_set_affinity(a, CPU1), 0);
+	assert_int_equal(csched_set_affinity(b, CPU1), 0);
+	sim_wake(a);
+	sim_wake(b);
+	sim_run(SECONDS(1));
+	sim_clear_ran();
+	sim_run(SECONDS(6));
+	assert_int_equal(sim_ran_on(a, 0) + sim_ran_on(b, 0), 0);
+	assert_int_equal(sim_ran(a) + sim_ran(b), SECONDS(6));
+	assert_within(sim_ran(b), 2 * sim_ran(a), 2);
+}
+
 static void changing_affinity_moves_a_queued_vcpu(void **state)
 {
 	struct vcpu *a = vcpu_of(sim_domain(1, 1, 256, 0));
@@ -502,6 +522,7 @@ int main(void)
 		SIM_TEST(sleeping_vcpus_are_never_chosen),
 		SIM_TEST(random_sleeps_and_wakes_keep_every_choice_valid),
 		SIM_TEST(pinned_vcpus_run_only_where_allowed),
+		SIM_TEST(weights_share_a_cpu_they_are_pinned_to),
 		SIM_TEST(changing_affinity_moves_a_queued_vcpu),
 		SIM_TEST(changing_affinity_moves_a_running_vcpu),
 		SIM_TEST(affinity_must_name_an_online_cpu),
