@@ -125,7 +125,7 @@ static void tick_fired(void *data)
  * the CPUs they may use, and its cap. */
 static s_time_t domain_peak(const struct domain *d)
 {
-	unsigned int cpus = (unsigned int)__builtin_popcountll(d->acct_cpus);
+	unsigned int cpus = cpumask_weight(d->acct_cpus);
 	s_time_t peak = (s_time_t)MIN(d->active_vcpus, cpus) * ACCT_PERIOD;
 
 	if (d->cap)
@@ -209,7 +209,7 @@ static void account(void *data)
 	flags = sched_lock();
 
 	cpus = count_active();
-	split_pool((s_time_t)__builtin_popcountll(cpus) * ACCT_PERIOD);
+	split_pool((s_time_t)cpumask_weight(cpus) * ACCT_PERIOD);
 	for (d = first_domain(); d; d = next_domain(d)) {
 		s_time_t share;
 
