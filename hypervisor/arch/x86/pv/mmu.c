@@ -23,6 +23,7 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/smp.h>
 
 /* A continued batch: the remaining count carries this bit (as in Xen). */
 #define MMU_UPDATE_PREEMPTED (~(~0U >> 1))
@@ -269,13 +270,74 @@ static int unpin_table(mfn_t mfn, struct domain *owner)
  * flush itself covers every vCPU as the _ALL variants do, but the mask is
  * read as in Xen, so that a bad pointer is refused.
  */
-static int check_vcpumask(const struct domain *d, const unsigned long *mask)
-{
-	unsigned long word;
+/* Whom a guest's flush request names. */
+enum flush_target { FLUSH_LOCAL, FLUSH_ALL, FLUSH_VCPUS };
 
-	for (unsigned int i = 0; i * 64 < d->max_vcpus; i++)
-		if (copy_from_guest_raw(&word, mask + i, sizeof(word)))
+/*
+ * The CPUs a guest's flush request reaches: this one, every CPU running
+ * the domain, or those running the vCPUs of the guest bitmap at mask
+ * (-EFAULT if it cannot be read).
+ */
+static int flush_cpus(const struct domain *d, enum flush_target t,
+		      const unsigned long *mask, cpumask_t *cpus)
+{
+	cpumask_t self = 1UL << smp_processor_id();
+	cpumask_t running = READ_ONCE(d->dirty_cpumask) | self;
+	unsigned long word = 0;
+
+	*cpus = t == FLUSH_LOCAL ? self : running;
+	if (t != FLUSH_VCPUS)
+		return 0;
+	*cpus = 0;
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *w = d->vcpu[i];
+
+		if (i % 64 == 0 &&
+		    copy_from_guest_raw(&word, mask + i / 64, sizeof(word)))
 			return -EFAULT;
+		if (w && ((word >> (i % 64)) & 1))
+			*cpus |= 1UL << READ_ONCE(w->processor);
+	}
+	*cpus &= running;
+	return 0;
+}
+
+/*
+ * Flush the current guest's translations of va (or all of them) from the
+ * TLBs of cpus: here by invlpg or a CR3 reload, elsewhere by shootdown.
+ */
+static void guest_tlb_flush(cpumask_t cpus, bool all, unsigned long va)
+{
+	cpumask_t self = 1UL << smp_processor_id();
+
+	if (cpus & self) {
+		if (all)
+			write_guest_cr3(current);
+		else if (guest_range_ok((void *)va, 1))
+			invlpg((void *)va);
+	}
+	if (cpus & ~self)
+		flush_tlb_mask(cpus & ~self);
+}
+
+/* The MMUEXT TLB operations. */
+static int mmuext_flush(const struct mmuext_op *op)
+{
+	const struct domain *d = current->domain;
+	bool all = op->cmd == MMUEXT_TLB_FLUSH_LOCAL ||
+		   op->cmd == MMUEXT_TLB_FLUSH_MULTI ||
+		   op->cmd == MMUEXT_TLB_FLUSH_ALL;
+	enum flush_target t = FLUSH_ALL;
+	cpumask_t cpus;
+
+	if (op->cmd == MMUEXT_TLB_FLUSH_LOCAL || op->cmd == MMUEXT_INVLPG_LOCAL)
+		t = FLUSH_LOCAL;
+	else if (op->cmd == MMUEXT_TLB_FLUSH_MULTI ||
+		 op->cmd == MMUEXT_INVLPG_MULTI)
+		t = FLUSH_VCPUS;
+	if (flush_cpus(d, t, op->arg2.vcpumask.p, &cpus))
+		return -EINVAL; /* Xen's answer to an unreadable mask */
+	guest_tlb_flush(cpus, all, op->arg1.linear_addr);
 	return 0;
 }
 
@@ -328,24 +390,12 @@ static int mmuext_one(const struct mmuext_op *op, struct domain *pg_owner)
 	case MMUEXT_NEW_BASEPTR: return pv_new_guest_cr3(v, _mfn(op->arg1.mfn));
 	case MMUEXT_NEW_USER_BASEPTR:
 		return new_user_baseptr(v, _mfn(op->arg1.mfn));
-	case MMUEXT_TLB_FLUSH_MULTI:
-	case MMUEXT_INVLPG_MULTI:
-		if (check_vcpumask(v->domain, op->arg2.vcpumask.p))
-			return -EINVAL; /* Xen's answer to an unreadable mask */
-		if (op->cmd == MMUEXT_TLB_FLUSH_MULTI)
-			write_guest_cr3(v);
-		else if (guest_range_ok((void *)op->arg1.linear_addr, 1))
-			invlpg((void *)op->arg1.linear_addr);
-		return 0;
 	case MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_TLB_FLUSH_MULTI:
 	case MMUEXT_TLB_FLUSH_ALL:
-		write_guest_cr3(v); /* non-global entries: all the guest's */
-		return 0;
 	case MMUEXT_INVLPG_LOCAL:
-	case MMUEXT_INVLPG_ALL:
-		if (guest_range_ok((void *)op->arg1.linear_addr, 1))
-			invlpg((void *)op->arg1.linear_addr);
-		return 0;
+	case MMUEXT_INVLPG_MULTI:
+	case MMUEXT_INVLPG_ALL: return mmuext_flush(op);
 	case MMUEXT_FLUSH_CACHE:
 		if (!v->domain->arch.iomem_allowed)
 			return -EACCES;
@@ -447,7 +497,11 @@ static long update_va_mapping(unsigned long va, uint64_t val,
 {
 	struct vcpu *v = current;
 	struct page_info *l1;
-	unsigned long vcpus;
+	unsigned long vcpus = flags & ~UVMF_FLUSHTYPE_MASK;
+	enum flush_target t = vcpus == UVMF_LOCAL ? FLUSH_LOCAL
+			      : vcpus == UVMF_ALL ? FLUSH_ALL
+						  : FLUSH_VCPUS;
+	cpumask_t cpus;
 	pte_t *pl1e;
 	long rc;
 
@@ -471,14 +525,12 @@ static long update_va_mapping(unsigned long va, uint64_t val,
 	switch (flags & UVMF_FLUSHTYPE_MASK) {
 	case UVMF_TLB_FLUSH:
 	case UVMF_INVLPG:
-		vcpus = flags & ~UVMF_FLUSHTYPE_MASK;
-		if (vcpus != UVMF_LOCAL && vcpus != UVMF_ALL &&
-		    check_vcpumask(v->domain, (const unsigned long *)vcpus))
+		if (flush_cpus(v->domain, t, (const unsigned long *)vcpus,
+			       &cpus))
 			return -EFAULT; /* the entry is written all the same */
-		if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
-			write_guest_cr3(v);
-		else
-			invlpg((void *)va);
+		guest_tlb_flush(cpus,
+				(flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH,
+				va);
 		break;
 	default: break;
 	}
