@@ -126,6 +126,78 @@ static int mmu_update_one(const struct mmu_update *req, struct domain *pg_owner)
 	}
 }
 
+/* One request of a batch, already copied from the guest. */
+typedef int (*batch_op_fn)(const void *req, struct domain *pg_owner);
+
+/*
+ * Apply count requests of size bytes each from the guest array reqs with
+ * op, for mmu_update and mmuext_op alike: *pdone (if given) receives how
+ * many succeeded, counting those of earlier continuations; a long batch
+ * continues later as hypercall nr with the rest of the array.
+ */
+static long run_batch(unsigned int nr, const void *reqs, size_t size,
+		      unsigned int count, uint32_t *pdone,
+		      unsigned int foreigndom, batch_op_fn op)
+{
+	union {
+		struct mmu_update u;
+		struct mmuext_op e;
+	} req;
+	unsigned int done = 0, i;
+	struct domain *pg_owner;
+	long rc = 0;
+
+	ASSERT(size <= sizeof(req));
+	if (count & MMU_UPDATE_PREEMPTED) {
+		count &= ~MMU_UPDATE_PREEMPTED;
+		if (pdone)
+			(void)copy_from_guest_raw(&done, pdone, sizeof(done));
+	}
+	if (!guest_range_ok(reqs, (size_t)count * size))
+		return -EFAULT;
+	pg_owner = get_pg_owner(foreigndom, &rc);
+	if (!pg_owner)
+		return rc;
+
+	for (i = 0; i < count; i++) {
+		const char *r = (const char *)reqs + (size_t)i * size;
+
+		if (i && hypercall_preempt_check()) {
+			unsigned long args[4] = {
+				(unsigned long)r,
+				(count - i) | MMU_UPDATE_PREEMPTED,
+				(unsigned long)pdone,
+				foreigndom,
+			};
+
+			done += i;
+			if (pdone)
+				(void)copy_to_guest_raw(pdone, &done,
+							sizeof(done));
+			hypercall_create_continuation(nr, 4, args);
+			put_pg_owner(pg_owner);
+			return 0;
+		}
+		if (copy_from_guest_raw(&req, r, size)) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = op(&req, pg_owner);
+		if (rc)
+			break;
+	}
+	done += i;
+	if (pdone)
+		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
+	put_pg_owner(pg_owner);
+	return rc;
+}
+
+static int mmu_update_req(const void *req, struct domain *pg_owner)
+{
+	return mmu_update_one(req, pg_owner);
+}
+
 /*
  * HYPERVISOR_mmu_update(reqs, count, pdone, foreigndom): apply count
  * requests; *pdone (if given) receives how many succeeded.
@@ -134,52 +206,8 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 		   unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
 		   unsigned int foreigndom)
 {
-	unsigned int done = 0, i;
-	struct mmu_update req;
-	struct domain *pg_owner;
-	long rc = 0;
-
-	if (count & MMU_UPDATE_PREEMPTED) {
-		count &= ~MMU_UPDATE_PREEMPTED;
-		if (!guest_handle_is_null(pdone))
-			(void)copy_from_guest(&done, pdone, 1);
-	}
-	if (!guest_range_ok(ureqs.p, count * sizeof(*ureqs.p)))
-		return -EFAULT;
-	pg_owner = get_pg_owner(foreigndom, &rc);
-	if (!pg_owner)
-		return rc;
-
-	for (i = 0; i < count; i++) {
-		if (i && hypercall_preempt_check()) {
-			unsigned long args[4] = {
-				(unsigned long)(ureqs.p + i),
-				(count - i) | MMU_UPDATE_PREEMPTED,
-				(unsigned long)pdone.p,
-				foreigndom,
-			};
-
-			done += i;
-			if (!guest_handle_is_null(pdone))
-				(void)copy_to_guest(pdone, &done, 1);
-			hypercall_create_continuation(__HYPERVISOR_mmu_update,
-						      4, args);
-			put_pg_owner(pg_owner);
-			return 0;
-		}
-		if (copy_from_guest_offset(&req, ureqs, i, 1)) {
-			rc = -EFAULT;
-			break;
-		}
-		rc = mmu_update_one(&req, pg_owner);
-		if (rc)
-			break;
-	}
-	done += i;
-	if (!guest_handle_is_null(pdone))
-		(void)copy_to_guest(pdone, &done, 1);
-	put_pg_owner(pg_owner);
-	return rc;
+	return run_batch(__HYPERVISOR_mmu_update, ureqs.p, sizeof(*ureqs.p),
+			 count, pdone.p, foreigndom, mmu_update_req);
 }
 
 /* Make mfn the vCPU's kernel L4 (MMUEXT_NEW_BASEPTR, mov to %cr3). */
@@ -410,6 +438,11 @@ static int mmuext_one(const struct mmuext_op *op, struct domain *pg_owner)
 	}
 }
 
+static int mmuext_req(const void *req, struct domain *pg_owner)
+{
+	return mmuext_one(req, pg_owner);
+}
+
 /*
  * HYPERVISOR_mmuext_op(ops, count, pdone, foreigndom): apply count
  * extended MMU operations; *pdone receives how many succeeded.
@@ -417,52 +450,8 @@ static int mmuext_one(const struct mmuext_op *op, struct domain *pg_owner)
 long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 		  XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int foreigndom)
 {
-	unsigned int done = 0, i;
-	struct mmuext_op op;
-	struct domain *pg_owner;
-	long rc = 0;
-
-	if (count & MMU_UPDATE_PREEMPTED) {
-		count &= ~MMU_UPDATE_PREEMPTED;
-		if (!guest_handle_is_null(pdone))
-			(void)copy_from_guest(&done, pdone, 1);
-	}
-	if (!guest_range_ok(uops.p, count * sizeof(*uops.p)))
-		return -EFAULT;
-	pg_owner = get_pg_owner(foreigndom, &rc);
-	if (!pg_owner)
-		return rc;
-
-	for (i = 0; i < count; i++) {
-		if (i && hypercall_preempt_check()) {
-			unsigned long args[4] = {
-				(unsigned long)(uops.p + i),
-				(count - i) | MMU_UPDATE_PREEMPTED,
-				(unsigned long)pdone.p,
-				foreigndom,
-			};
-
-			done += i;
-			if (!guest_handle_is_null(pdone))
-				(void)copy_to_guest(pdone, &done, 1);
-			hypercall_create_continuation(__HYPERVISOR_mmuext_op, 4,
-						      args);
-			put_pg_owner(pg_owner);
-			return 0;
-		}
-		if (copy_from_guest_offset(&op, uops, i, 1)) {
-			rc = -EFAULT;
-			break;
-		}
-		rc = mmuext_one(&op, pg_owner);
-		if (rc)
-			break;
-	}
-	done += i;
-	if (!guest_handle_is_null(pdone))
-		(void)copy_to_guest(pdone, &done, 1);
-	put_pg_owner(pg_owner);
-	return rc;
+	return run_batch(__HYPERVISOR_mmuext_op, uops.p, sizeof(*uops.p), count,
+			 pdone.p, foreigndom, mmuext_req);
 }
 
 /*
