@@ -208,8 +208,8 @@ static long evtchn_bind_virq(struct evtchn_bind_virq *b)
 	struct vcpu *v;
 	int port;
 
-	if (b->virq >= NR_VIRQS || (b->virq >= 14 && b->virq < VIRQ_ARCH_0))
-		return -EINVAL;
+	if (b->virq >= NR_VIRQS)
+		return -EINVAL; /* unnamed numbers below it bind as global */
 	if (virq_is_global(b->virq) && b->vcpu != 0)
 		return -EINVAL;
 	v = domain_vcpu(d, b->vcpu);
