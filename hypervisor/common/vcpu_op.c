@@ -122,9 +122,10 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 			return -EINVAL;
 		if (copy_from_guest_raw(&one, arg.p, sizeof(one)))
 			return -EFAULT;
-		if ((one.flags & VCPU_SSHOTTMR_future) &&
-		    (s_time_t)one.timeout_abs_ns < NOW())
-			return -ETIME;
+		/*
+		 * VCPU_SSHOTTMR_future may be ignored (vcpu.h), and Xen 4.17
+		 * does: a deadline already past fires at once.
+		 */
 		vcpu_set_singleshot(v, (s_time_t)one.timeout_abs_ns);
 		return 0;
 	case VCPUOP_stop_singleshot_timer:
