@@ -111,8 +111,9 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 	case VCPUOP_set_periodic_timer:
 		if (copy_from_guest_raw(&per, arg.p, sizeof(per)))
 			return -EFAULT;
+		/* Xen's bounds: 1 ms, and STIME_DELTA_MAX (2^62 - 1 ns). */
 		if (per.period_ns < MILLISECS(1) ||
-		    per.period_ns > SECONDS(1000))
+		    per.period_ns > (UINT64_MAX >> 2))
 			return -EINVAL;
 		vcpu_set_periodic(v, (s_time_t)per.period_ns);
 		return 0;
