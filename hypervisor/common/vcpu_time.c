@@ -142,9 +142,18 @@ void vcpu_timers_start(struct vcpu *v)
 		vcpu_set_periodic(v, v->periodic_period);
 }
 
-/* HYPERVISOR_set_timer_op(timeout): the one-shot timer; 0 stops it. */
+/*
+ * HYPERVISOR_set_timer_op(timeout): the one-shot timer; 0 stops it.
+ * Like Xen, a timeout that looks wrapped (top bit set, or more than
+ * 2^50 ns, about 13 days, ahead) is taken as "in 100 ms": old guests set
+ * such values when they had no timer due, or after a jiffies wrap.
+ */
 long do_set_timer_op(uint64_t timeout)
 {
-	vcpu_set_singleshot(current, (s_time_t)timeout);
+	s_time_t t = (s_time_t)timeout, ahead = t - NOW();
+
+	if (t < 0 || (ahead > 0 && (ahead >> 50)))
+		t = NOW() + MILLISECS(100);
+	vcpu_set_singleshot(current, t);
 	return 0;
 }
