@@ -19,19 +19,20 @@
 #include <asm/page_type.h>
 #include <asm/pv.h>
 
+/* As on Xen, the context is read before the vCPU's state is looked at. */
 static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-	struct vcpu_guest_context *c;
+	struct vcpu_guest_context *c = xmalloc(struct vcpu_guest_context);
 	long rc;
 
-	if (v->is_initialised)
-		return -EEXIST;
-	c = xmalloc(struct vcpu_guest_context);
 	if (!c)
 		return -ENOMEM;
-	rc = copy_from_guest_raw(c, arg.p, sizeof(*c))
-		     ? -EFAULT
-		     : arch_set_info_guest(v, c);
+	if (copy_from_guest_raw(c, arg.p, sizeof(*c)))
+		rc = -EFAULT;
+	else if (v->is_initialised)
+		rc = -EEXIST;
+	else
+		rc = arch_set_info_guest(v, c);
 	xfree(c);
 	return rc;
 }
