@@ -68,6 +68,47 @@ static long register_vcpu_info(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 	return 0;
 }
 
+/*
+ * v's run state as Xen's vcpu_runstate_get() gives it: the time in the
+ * current state counts up to now.
+ */
+static void runstate_get(struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	unsigned long flags = sched_lock();
+	s_time_t delta;
+
+	*r = v->runstate;
+	sched_unlock(flags);
+	delta = NOW() - (s_time_t)r->state_entry_time;
+	if (delta > 0)
+		r->time[r->state] += (uint64_t)delta;
+}
+
+/*
+ * Register where the guest wants v's run state kept (NULL: nowhere), and
+ * write it there now: for the caller the state as last switched, for
+ * another vCPU up to now, as Xen does. An area outside guest space is
+ * -EFAULT.
+ */
+static long register_runstate_area(struct vcpu *v,
+				   XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+	struct vcpu_register_runstate_memory_area area;
+	struct vcpu_runstate_info r;
+
+	if (copy_from_guest_raw(&area, arg.p, sizeof(area)))
+		return -EFAULT;
+	if (!guest_range_ok(area.addr.v, sizeof(*area.addr.v)))
+		return -EFAULT;
+	v->runstate_area = (unsigned long)area.addr.v;
+	if (v == current)
+		r = v->runstate;
+	else
+		runstate_get(v, &r);
+	copy_to_guest_raw(area.addr.v, &r, sizeof(r));
+	return 0;
+}
+
 /* HYPERVISOR_vcpu_op(cmd, vcpuid, arg). */
 long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -75,7 +116,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 	struct vcpu *v = vcpuid < d->max_vcpus ? d->vcpu[vcpuid] : NULL;
 	struct vcpu_set_periodic_timer per;
 	struct vcpu_set_singleshot_timer one;
-	struct vcpu_register_runstate_memory_area area;
+	struct vcpu_runstate_info rs;
 
 	if (!v)
 		return -ENOENT;
@@ -95,20 +136,10 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 		return 0;
 	case VCPUOP_is_up: return !(READ_ONCE(v->pause_flags) & VPF_down);
 	case VCPUOP_get_runstate_info:
-		return copy_to_guest_raw(arg.p, &v->runstate,
-					 sizeof(v->runstate))
-			       ? -EFAULT
-			       : 0;
+		runstate_get(v, &rs);
+		return copy_to_guest_raw(arg.p, &rs, sizeof(rs)) ? -EFAULT : 0;
 	case VCPUOP_register_runstate_memory_area:
-		if (copy_from_guest_raw(&area, arg.p, sizeof(area)))
-			return -EFAULT;
-		if (!guest_range_ok(area.addr.v, sizeof(*area.addr.v)))
-			return -EINVAL;
-		v->runstate_area = (unsigned long)area.addr.v;
-		if (v == current)
-			copy_to_guest_raw(area.addr.v, &v->runstate,
-					  sizeof(v->runstate));
-		return 0;
+		return register_runstate_area(v, arg);
 	case VCPUOP_set_periodic_timer:
 		if (copy_from_guest_raw(&per, arg.p, sizeof(per)))
 			return -EFAULT;
