@@ -45,10 +45,14 @@ static long register_vcpu_info(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 
 	if (copy_from_guest_raw(&info, arg.p, sizeof(info)))
 		return -EFAULT;
+	/* Xen 4.17's checks, in its order and with its error codes. */
+	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+		return -ENXIO; /* it would cross the end of the page */
 	if (v->vcpu_info_page)
-		return -EINVAL; /* once only, as on Xen */
-	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
-	    !mfn_valid(_mfn(info.mfn)))
+		return -EINVAL; /* once only */
+	if (v != current && !(READ_ONCE(v->pause_flags) & VPF_down))
+		return -EINVAL; /* only the vCPU itself, or one that is down */
+	if (!mfn_valid(_mfn(info.mfn)))
 		return -EINVAL;
 	pg = mfn_to_page(_mfn(info.mfn));
 	if (get_page_and_type(pg, v->domain, PGT_writable_page))
