@@ -49,7 +49,7 @@ static inline void cpu_relax(void)
 
 /* What the fake CPU's TLB has been asked to do. */
 struct fake_tlb {
-	unsigned long flush_all; /* flush_tlb_all_local(): global ones too */
+	unsigned long flush_all;  /* flush_tlb_all_local(): global ones too */
 	unsigned long cr3_writes; /* write_cr3(): non-global entries */
 	unsigned long invlpgs;
 	uint64_t cr3;
