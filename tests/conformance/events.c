@@ -671,7 +671,7 @@ TEST(vcpu, block_returns_with_event_pending)
 	EXPECT_OK(evtchn_notify(l.a));
 	t0 = time_now();
 	EXPECT_OK(HYPERVISOR_sched_op(SCHEDOP_block, NULL));
-	EXPECT_LT(time_now() - t0, 100 * NSEC_PER_MSEC);
+	EXPECT_LT(time_now() - t0, 500 * NSEC_PER_MSEC); /* did not block */
 	EXPECT_EQ(hits_of(&l.hb), 2);	  /* delivered on the way out */
 	EXPECT_TRUE(local_irq_enabled()); /* block unmasked events */
 	close_loopback(&l);
