@@ -677,6 +677,36 @@ TEST(vcpu, block_returns_with_event_pending)
 	close_loopback(&l);
 }
 
+/*
+ * SCHEDOP_poll does not wait while an event awaits delivery to the
+ * caller (upcall pending, upcall mask clear): it returns at once, and
+ * the event is delivered on the way out. The mask is cleared by hand
+ * here, so that nothing delivers the event before the poll.
+ */
+TEST(vcpu, poll_returns_when_event_awaits_delivery)
+{
+	struct evtchn_alloc_unbound quiet = {.dom = DOMID_SELF,
+					     .remote_dom = NO_SUCH_DOMAIN};
+	struct sched_poll sp = {.nr_ports = 1};
+	struct loopback l;
+	uint64_t t0;
+
+	open_loopback(&l);
+	ASSERT_OK(HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &quiet));
+	set_xen_guest_handle(sp.ports, &quiet.port);
+	local_irq_disable();
+	EXPECT_OK(evtchn_notify(l.a));
+	EXPECT_EQ(READ_ONCE(this_vcpu_info()->evtchn_upcall_pending), 1);
+	WRITE_ONCE(this_vcpu_info()->evtchn_upcall_mask, 0);
+	t0 = time_now();
+	sp.timeout = t0 + 2 * NSEC_PER_SEC;
+	EXPECT_OK(HYPERVISOR_sched_op(SCHEDOP_poll, &sp));
+	EXPECT_LT(time_now() - t0, 500 * NSEC_PER_MSEC); /* did not wait */
+	EXPECT_EQ(hits_of(&l.hb), 2);
+	EXPECT_OK(close_raw(quiet.port));
+	close_loopback(&l);
+}
+
 /* ---- reset --------------------------------------------------------------- */
 
 static int which_vcpu(void *arg)
