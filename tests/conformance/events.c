@@ -477,6 +477,22 @@ TEST(ports, bind_interdomain_refused)
 	EXPECT_OK(close_raw(au.port));
 }
 
+/*
+ * Xen allocates its port structures in buckets as ports are first used,
+ * and a port in no allocated bucket is not valid yet: status and unmask
+ * refuse it like a port past the end. (Run before ports.limit, which
+ * makes every port valid.)
+ */
+TEST(ports, never_used_port_invalid)
+{
+	struct evtchn_status st;
+
+	EXPECT_ERR(evtchn_status_of(NR_PORTS_2L - 96, &st), -EINVAL);
+	EXPECT_ERR(unmask_raw(NR_PORTS_2L - 96), -EINVAL);
+	EXPECT_ERR(send_raw(NR_PORTS_2L - 96), -EINVAL);
+	EXPECT_ERR(close_raw(NR_PORTS_2L - 96), -EINVAL);
+}
+
 /* Channels are allocated up to the 2-level limit, then -ENOSPC. */
 TEST(ports, limit)
 {
