@@ -208,8 +208,8 @@ static long evtchn_bind_virq(struct evtchn_bind_virq *b)
 	struct vcpu *v;
 	int port;
 
-	if (b->virq >= NR_VIRQS || (b->virq >= 14 && b->virq < VIRQ_ARCH_0))
-		return -EINVAL;
+	if (b->virq >= NR_VIRQS)
+		return -EINVAL; /* unnamed numbers below it bind as global */
 	if (virq_is_global(b->virq) && b->vcpu != 0)
 		return -EINVAL;
 	v = domain_vcpu(d, b->vcpu);
@@ -379,16 +379,13 @@ static long evtchn_status(struct evtchn_status *s)
 		return rc;
 	spin_lock(&d->event_lock);
 	c = port_slot(d, s->port);
-	if (s->port >= d->max_evtchns) {
+	if (!c) { /* past the end, or in a bucket never allocated: as Xen */
 		rc = -EINVAL;
 		goto out;
 	}
 	memset(&s->u, 0, sizeof(s->u));
-	s->status = c && c->state != ECS_RESERVED ? c->state
-						  : EVTCHNSTAT_closed;
-	s->vcpu = c ? c->notify_vcpu : 0;
-	if (!c)
-		goto out;
+	s->status = c->state != ECS_RESERVED ? c->state : EVTCHNSTAT_closed;
+	s->vcpu = c->notify_vcpu;
 	switch (c->state) {
 	case ECS_UNBOUND: s->u.unbound.dom = c->u.unbound_remote; break;
 	case ECS_INTERDOMAIN:
@@ -433,9 +430,9 @@ static long evtchn_unmask(evtchn_port_t port)
 
 	spin_lock(&d->event_lock);
 	c = port_slot(d, port);
-	if (port >= d->max_evtchns || !c) {
+	if (!c) { /* not a valid port yet: Xen refuses it too */
 		spin_unlock(&d->event_lock);
-		return port >= d->max_evtchns ? -EINVAL : 0;
+		return -EINVAL;
 	}
 	evtchn_2l_unmask(d, d->vcpu[c->notify_vcpu], port);
 	spin_unlock(&d->event_lock);

@@ -65,6 +65,10 @@ static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 		return -EINVAL;
 	if (sp.nr_ports && copy_from_guest(ports, sp.ports, sp.nr_ports))
 		return -EFAULT;
+	/* Like Xen: an event waiting to be delivered ends the poll first. */
+	if (v->vcpu_info && READ_ONCE(v->vcpu_info->evtchn_upcall_pending) &&
+	    !READ_ONCE(v->vcpu_info->evtchn_upcall_mask))
+		return 0;
 	for (unsigned int i = 0; i < sp.nr_ports; i++) {
 		if (ports[i] >= NR_EVENT_CHANNELS_2L ||
 		    !port_open(v->domain, ports[i]))
