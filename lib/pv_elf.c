@@ -218,7 +218,10 @@ static int check_headers(struct pv_image *img, const char **why)
 		*why = "not an x86_64 executable";
 		return -EINVAL;
 	}
+	/* The headers are read in place: they must be aligned (as every
+	 * linker puts them), or reading them is undefined behaviour. */
 	if (e->e_phentsize != sizeof(struct elf64_phdr) || !e->e_phnum ||
+	    !IS_ALIGNED(e->e_phoff, _Alignof(struct elf64_phdr)) ||
 	    e->e_phoff > img->size ||
 	    (uint64_t)e->e_phnum * sizeof(struct elf64_phdr) >
 		    img->size - e->e_phoff) {

@@ -9,6 +9,7 @@
 #   test-toolstack-xen the same on Xen 4.17
 
 -include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk
 include tests/conformance/conformance.mk
 include tests/toolstack/toolstack.mk
 

@@ -13,6 +13,7 @@ packages="
 	qemu-system-x86
 	libcmocka-dev python3
 	cppcheck clang-format
+	clang libclang-rt-14-dev
 "
 
 missing=""

@@ -34,10 +34,11 @@ name=$(basename "$kernel" .elf)
 log=${XEN_LOG:-$build/xen/$name.log}
 timeout=${XEN_TIMEOUT:-120}
 
-# Xen's options: serial console; a small single-vCPU dom0; stop instead of
+# Xen's options: serial console; a small dom0 with two vCPUs (on the two
+# CPUs QEMU gives, so SMP guest code is exercised); stop instead of
 # rebooting after a dom0 crash; print every message, including guests'.
 xen_cmdline="console=com1 com1=115200,8n1 dom0_mem=128M,max:128M"
-xen_cmdline="$xen_cmdline dom0_max_vcpus=1 noreboot loglvl=all guest_loglvl=all"
+xen_cmdline="$xen_cmdline dom0_max_vcpus=2 noreboot loglvl=all guest_loglvl=all"
 xen_cmdline="$xen_cmdline ${XEN_CMDLINE:-}"
 
 # QEMU's multiboot loader splits -initrd at commas; ",," is a literal one.
@@ -51,7 +52,7 @@ mkdir -p "$(dirname "$log")"
 errs=$(mktemp)
 trap 'rm -f "$errs"' EXIT
 # -cpu max,-smap: with SMAP, Xen 4.17 under TCG crashes its first PV guest.
-qemu-system-x86_64 -machine q35 -accel tcg -cpu max,-smap -smp 1 -m 512M \
+qemu-system-x86_64 -machine q35 -accel tcg -cpu max,-smap -smp 2 -m 512M \
 	-display none -monitor none -serial "file:$log" -no-reboot \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$xen" -append "$xen_cmdline" -initrd "$module" \

@@ -53,7 +53,8 @@ void evtchn_2l_set_pending(struct vcpu *v, evtchn_port_t port)
 
 	if (test_and_set(&s->evtchn_pending[w], b))
 		return;
-	if (!test(&s->evtchn_mask[w], b) &&
+	/* No vcpu_info while domain_destroy() closes the channels. */
+	if (!test(&s->evtchn_mask[w], b) && v->vcpu_info &&
 	    !test_and_set(&v->vcpu_info->evtchn_pending_sel, w))
 		mark_events_pending(v);
 	wake_pollers(v->domain);

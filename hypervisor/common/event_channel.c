@@ -208,8 +208,8 @@ static long evtchn_bind_virq(struct evtchn_bind_virq *b)
 	struct vcpu *v;
 	int port;
 
-	if (b->virq >= NR_VIRQS || (b->virq >= 14 && b->virq < VIRQ_ARCH_0))
-		return -EINVAL;
+	if (b->virq >= NR_VIRQS)
+		return -EINVAL; /* unnamed numbers below it bind as global */
 	if (virq_is_global(b->virq) && b->vcpu != 0)
 		return -EINVAL;
 	v = domain_vcpu(d, b->vcpu);
@@ -286,8 +286,11 @@ static void close_locked(struct domain *d, struct evtchn *c, evtchn_port_t port)
 
 	switch (c->state) {
 	case ECS_VIRQ:
-		if (domain_vcpu(d, c->notify_vcpu))
-			d->vcpu[c->notify_vcpu]->virq_to_evtchn[c->u.virq] = 0;
+		/* A global VIRQ stays recorded on vCPU 0 when it is moved. */
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			if (d->vcpu[i] &&
+			    d->vcpu[i]->virq_to_evtchn[c->u.virq] == port)
+				d->vcpu[i]->virq_to_evtchn[c->u.virq] = 0;
 		break;
 	case ECS_PIRQ: pirq_unbind(d, c->u.pirq); break;
 	case ECS_INTERDOMAIN:
@@ -307,6 +310,7 @@ static long evtchn_close(struct domain *d, evtchn_port_t port)
 {
 	struct domain *rd;
 	struct evtchn *c;
+	bool closed;
 
 	for (;;) {
 		spin_lock(&d->event_lock);
@@ -321,17 +325,23 @@ static long evtchn_close(struct domain *d, evtchn_port_t port)
 			spin_unlock(&d->event_lock);
 			return 0;
 		}
-		/* Take both locks in order; the channel may change meanwhile. */
+		/*
+		 * Take both locks in order; the channel may change meanwhile
+		 * and rd be destroyed, so hold rd across the gap (it is alive
+		 * now: its destruction closes this channel first).
+		 */
+		get_domain(rd);
 		spin_unlock(&d->event_lock);
 		lock_pair(d, rd);
 		c = port_in_use(d, port);
-		if (c && c->state == ECS_INTERDOMAIN &&
-		    c->u.interdomain.dom == rd) {
+		closed = c && c->state == ECS_INTERDOMAIN &&
+			 c->u.interdomain.dom == rd;
+		if (closed)
 			close_locked(d, c, port);
-			unlock_pair(d, rd);
-			return 0;
-		}
 		unlock_pair(d, rd);
+		put_domain(rd);
+		if (closed)
+			return 0;
 	}
 }
 
@@ -369,16 +379,13 @@ static long evtchn_status(struct evtchn_status *s)
 		return rc;
 	spin_lock(&d->event_lock);
 	c = port_slot(d, s->port);
-	if (s->port >= d->max_evtchns) {
+	if (!c) { /* past the end, or in a bucket never allocated: as Xen */
 		rc = -EINVAL;
 		goto out;
 	}
 	memset(&s->u, 0, sizeof(s->u));
-	s->status = c && c->state != ECS_RESERVED ? c->state
-						  : EVTCHNSTAT_closed;
-	s->vcpu = c ? c->notify_vcpu : 0;
-	if (!c)
-		goto out;
+	s->status = c->state != ECS_RESERVED ? c->state : EVTCHNSTAT_closed;
+	s->vcpu = c->notify_vcpu;
 	switch (c->state) {
 	case ECS_UNBOUND: s->u.unbound.dom = c->u.unbound_remote; break;
 	case ECS_INTERDOMAIN:
@@ -423,9 +430,9 @@ static long evtchn_unmask(evtchn_port_t port)
 
 	spin_lock(&d->event_lock);
 	c = port_slot(d, port);
-	if (port >= d->max_evtchns || !c) {
+	if (!c) { /* not a valid port yet: Xen refuses it too */
 		spin_unlock(&d->event_lock);
-		return port >= d->max_evtchns ? -EINVAL : 0;
+		return -EINVAL;
 	}
 	evtchn_2l_unmask(d, d->vcpu[c->notify_vcpu], port);
 	spin_unlock(&d->event_lock);
@@ -439,6 +446,11 @@ static long evtchn_reset(domid_t id)
 
 	if (!d)
 		return rc;
+	/* Another domain's channels only while dom0 keeps it paused. */
+	if (d != current->domain && !READ_ONCE(d->controller_paused)) {
+		put_domain(d);
+		return -EINVAL;
+	}
 	for (evtchn_port_t p = 1; p < d->max_evtchns; p++)
 		if (port_in_use(d, p))
 			evtchn_close(d, p);

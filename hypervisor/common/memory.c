@@ -41,7 +41,8 @@ struct e820_entry {
 	uint32_t type;
 } __packed;
 
-/* The target domain of a memory op: the caller, or any (privileged). */
+/* The target domain of a memory op: the caller, or any (privileged) with
+ * a reference that put_memop_domain() drops. */
 static struct domain *memop_domain(domid_t id, long *rc)
 {
 	struct domain *curr = current->domain, *d;
@@ -58,8 +59,7 @@ static struct domain *memop_domain(domid_t id, long *rc)
 	return d;
 }
 
-/* Drop what memop_domain() took (a reference, for another domain). */
-static void memop_put_domain(struct domain *d)
+static void put_memop_domain(struct domain *d)
 {
 	if (d != current->domain)
 		put_domain(d);
@@ -144,7 +144,6 @@ static long reservation_op(unsigned long op, unsigned long start,
 	struct xen_memory_reservation r;
 	struct domain *d;
 	unsigned long i;
-	bool preempted = false;
 	long rc = 0;
 
 	if (copy_from_guest_raw(&r, arg.p, sizeof(r)))
@@ -176,14 +175,14 @@ static long reservation_op(unsigned long op, unsigned long start,
 
 			hypercall_create_continuation(__HYPERVISOR_memory_op, 2,
 						      args);
-			preempted = true;
+			i = 0;
 			break;
 		}
 		if (do_extent(op, d, &r, i))
 			break;
 	}
-	memop_put_domain(d);
-	return preempted ? 0 : (long)i;
+	put_memop_domain(d);
+	return (long)i;
 }
 
 static long copy_map(struct xen_memory_map *map,
@@ -241,9 +240,8 @@ static long reservation_query(unsigned long op,
 	default: /* XENMEM_maximum_gpfn: from the p2m size the guest set */
 		max_pfn = READ_ONCE(d->shared_info->arch.max_pfn);
 		rc = max_pfn ? (long)max_pfn - 1 : 0;
-		break;
 	}
-	memop_put_domain(d);
+	put_memop_domain(d);
 	return rc;
 }
 

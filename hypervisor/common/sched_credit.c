@@ -2,11 +2,18 @@
  * A credit scheduler: proportional share with weights and caps, one run
  * queue per CPU, as Xen's credit scheduler works.
  *
- * Every accounting period (30 ms) the CPU time of the period, on every
- * online CPU, is handed out as credit (in nanoseconds) to the domains that
- * have work, in proportion to their weights; a domain with a cap gets no
- * more than cap percent of one CPU. A domain's share is split among its
- * active vCPUs. Running burns credit at the rate of the CPU time used.
+ * Every accounting period (30 ms) the CPU time of the period, on the
+ * online CPUs that the active vCPUs may use, is handed out as credit (in
+ * nanoseconds) to the domains that have work, in proportion to their
+ * weights. A domain gets no more than its vCPUs can use (one CPU each,
+ * within their affinity) and, with a cap, no more than cap percent of one
+ * CPU; what it cannot use goes to the others by weight, as Xen's
+ * accounting does. So domains confined to one CPU share that CPU by
+ * weight. A domain's share is split among its active vCPUs. Running burns
+ * credit at the rate of the CPU time used.
+ * Accounting keeps each vCPU's credit between minus one slice and two
+ * periods, as Xen does: time a vCPU used while no one else wanted the
+ * CPU is no debt that starves it later.
  *
  * A vCPU with credit is UNDER, one without is OVER. Each CPU runs the
  * first UNDER vCPU of its queue, else steals an UNDER vCPU from another
@@ -31,6 +38,7 @@
 #define TICK MILLISECS(10)
 #define SLICE MILLISECS(30)
 #define CREDIT_CAP (2 * ACCT_PERIOD) /* no vCPU hoards more than this */
+#define CREDIT_FLOOR (-SLICE)	     /* nor owes more than this */
 
 struct csched_queue {
 	struct vcpu *head; /* FIFO through next_in_runq */
@@ -113,36 +121,101 @@ static void tick_fired(void *data)
 	set_timer(&q->tick, now + TICK);
 }
 
+/* The most credit d can use in a period: a CPU per active vCPU, within
+ * the CPUs they may use, and its cap. */
+static s_time_t domain_peak(const struct domain *d)
+{
+	unsigned int cpus = cpumask_weight(d->acct_cpus);
+	s_time_t peak = (s_time_t)MIN(d->active_vcpus, cpus) * ACCT_PERIOD;
+
+	if (d->cap)
+		peak = MIN(peak, ACCT_PERIOD * (s_time_t)d->cap / 100);
+	return peak;
+}
+
+/*
+ * Count each domain's active vCPUs and the CPUs they may use; return the
+ * CPUs any of them may use. acct_share < 0 marks a share not yet fixed.
+ */
+static uint64_t count_active(void)
+{
+	uint64_t all = 0;
+
+	for (struct domain *d = first_domain(); d; d = next_domain(d)) {
+		d->active_vcpus = 0;
+		d->acct_cpus = 0;
+		d->acct_share = -1;
+		for (unsigned int i = 0; i < d->max_vcpus; i++) {
+			struct vcpu *v = d->vcpu[i];
+
+			if (v && vcpu_runnable(v)) {
+				d->active_vcpus++;
+				d->acct_cpus |= v->cpu_affinity &
+						cpu_online_map;
+			}
+		}
+		if (d->active_vcpus)
+			all |= d->acct_cpus;
+	}
+	return all;
+}
+
+/*
+ * Split pool among the active domains by weight. A domain whose part is
+ * more than it can use gets what it can use, and the rest is split again
+ * among the others, until every part fits.
+ */
+static void split_pool(s_time_t pool)
+{
+	for (bool clamped = true; clamped;) {
+		uint64_t weight = 0;
+		struct domain *d;
+
+		clamped = false;
+		for (d = first_domain(); d; d = next_domain(d))
+			if (d->active_vcpus && d->acct_share < 0)
+				weight += d->weight;
+		for (d = first_domain(); d && weight; d = next_domain(d)) {
+			s_time_t fair;
+
+			if (!d->active_vcpus || d->acct_share >= 0)
+				continue;
+			fair = (s_time_t)((uint64_t)MAX(pool, 0) * d->weight /
+					  weight);
+			if (fair > domain_peak(d)) {
+				d->acct_share = domain_peak(d);
+				pool -= d->acct_share;
+				clamped = true;
+			}
+		}
+		if (clamped)
+			continue;
+		for (d = first_domain(); d && weight; d = next_domain(d))
+			if (d->active_vcpus && d->acct_share < 0)
+				d->acct_share =
+					(s_time_t)((uint64_t)MAX(pool, 0) *
+						   d->weight / weight);
+	}
+}
+
 /* Hand out one period's CPU time as credit (CPU 0, every period). */
 static void account(void *data)
 {
-	uint64_t total_weight = 0;
-	s_time_t pool = (s_time_t)nr_online_cpus * ACCT_PERIOD;
 	struct domain *d;
 	unsigned long flags;
+	uint64_t cpus;
 
 	domlist_read_lock();
 	flags = sched_lock();
 
+	cpus = count_active();
+	split_pool((s_time_t)cpumask_weight(cpus) * ACCT_PERIOD);
 	for (d = first_domain(); d; d = next_domain(d)) {
-		d->active_vcpus = 0;
-		for (unsigned int i = 0; i < d->max_vcpus; i++)
-			if (d->vcpu[i] && vcpu_runnable(d->vcpu[i]))
-				d->active_vcpus++;
-		if (d->active_vcpus)
-			total_weight += d->weight;
-	}
-	for (d = first_domain(); d && total_weight; d = next_domain(d)) {
 		s_time_t share;
 
 		if (!d->active_vcpus)
 			continue;
-		share = (s_time_t)((uint64_t)pool * d->weight / total_weight);
-		share = MIN(share, (s_time_t)d->active_vcpus * ACCT_PERIOD);
-		if (d->cap)
-			share = MIN(share,
-				    ACCT_PERIOD * (s_time_t)d->cap / 100);
-		share /= d->active_vcpus;
+		share = d->acct_share / d->active_vcpus;
 		for (unsigned int i = 0; i < d->max_vcpus; i++) {
 			struct vcpu *v = d->vcpu[i];
 			s_time_t c;
@@ -150,7 +223,7 @@ static void account(void *data)
 			if (!v || !vcpu_runnable(v))
 				continue;
 			c = v->credit + share;
-			v->credit = MIN(c, CREDIT_CAP);
+			v->credit = MAX(MIN(c, CREDIT_CAP), CREDIT_FLOOR);
 			/* A parked vCPU may run again: let its CPU decide. */
 			cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
 		}

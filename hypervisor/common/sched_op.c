@@ -65,6 +65,10 @@ static long sched_poll(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 		return -EINVAL;
 	if (sp.nr_ports && copy_from_guest(ports, sp.ports, sp.nr_ports))
 		return -EFAULT;
+	/* Like Xen: an event waiting to be delivered ends the poll first. */
+	if (v->vcpu_info && READ_ONCE(v->vcpu_info->evtchn_upcall_pending) &&
+	    !READ_ONCE(v->vcpu_info->evtchn_upcall_mask))
+		return 0;
 	for (unsigned int i = 0; i < sp.nr_ports; i++) {
 		if (ports[i] >= NR_EVENT_CHANNELS_2L ||
 		    !port_open(v->domain, ports[i]))
@@ -124,10 +128,10 @@ static long sched_remote_shutdown(XEN_GUEST_HANDLE_PARAM(void) arg)
 	d = get_domain_by_id(rs.domain_id);
 	if (!d)
 		return -ESRCH;
-	if (rs.reason > SHUTDOWN_MAX)
-		return -EINVAL;
-	domain_shutdown(d, rs.reason);
-	return 0;
+	if (rs.reason <= SHUTDOWN_MAX)
+		domain_shutdown(d, rs.reason);
+	put_domain(d);
+	return rs.reason <= SHUTDOWN_MAX ? 0 : -EINVAL;
 }
 
 /* HYPERVISOR_sched_op(cmd, arg). */

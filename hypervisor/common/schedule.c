@@ -193,14 +193,15 @@ void schedule(void)
 		runstate_change(prev, waiting_state(prev), now);
 		stop_timer(&prev->periodic_timer);
 	}
-	if (!is_idle_vcpu(next)) {
+	if (!is_idle_vcpu(next))
 		runstate_change(next, RUNSTATE_running, now);
-		vcpu_timers_start(next);
-	}
 	next->is_running = true;
 	next->processor = cpu;
 	cpu_curr[cpu] = next;
 	sched_unlock(flags);
+	/* Outside the lock: the periodic timer may raise VIRQ_TIMER now. */
+	if (!is_idle_vcpu(next))
+		vcpu_timers_start(next);
 	context_switch(prev, next);
 }
 

@@ -19,19 +19,20 @@
 #include <asm/page_type.h>
 #include <asm/pv.h>
 
+/* As on Xen, the context is read before the vCPU's state is looked at. */
 static long vcpu_initialise(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-	struct vcpu_guest_context *c;
+	struct vcpu_guest_context *c = xmalloc(struct vcpu_guest_context);
 	long rc;
 
-	if (v->is_initialised)
-		return -EEXIST;
-	c = xmalloc(struct vcpu_guest_context);
 	if (!c)
 		return -ENOMEM;
-	rc = copy_from_guest_raw(c, arg.p, sizeof(*c))
-		     ? -EFAULT
-		     : arch_set_info_guest(v, c);
+	if (copy_from_guest_raw(c, arg.p, sizeof(*c)))
+		rc = -EFAULT;
+	else if (v->is_initialised)
+		rc = -EEXIST;
+	else
+		rc = arch_set_info_guest(v, c);
 	xfree(c);
 	return rc;
 }
@@ -44,10 +45,14 @@ static long register_vcpu_info(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 
 	if (copy_from_guest_raw(&info, arg.p, sizeof(info)))
 		return -EFAULT;
+	/* Xen 4.17's checks, in its order and with its error codes. */
+	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+		return -ENXIO; /* it would cross the end of the page */
 	if (v->vcpu_info_page)
-		return -EINVAL; /* once only, as on Xen */
-	if (info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
-	    !mfn_valid(_mfn(info.mfn)))
+		return -EINVAL; /* once only */
+	if (v != current && !(READ_ONCE(v->pause_flags) & VPF_down))
+		return -EINVAL; /* only the vCPU itself, or one that is down */
+	if (!mfn_valid(_mfn(info.mfn)))
 		return -EINVAL;
 	pg = mfn_to_page(_mfn(info.mfn));
 	if (get_page_and_type(pg, v->domain, PGT_writable_page))
@@ -67,6 +72,47 @@ static long register_vcpu_info(struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg)
 	return 0;
 }
 
+/*
+ * v's run state as Xen's vcpu_runstate_get() gives it: the time in the
+ * current state counts up to now.
+ */
+static void runstate_get(struct vcpu *v, struct vcpu_runstate_info *r)
+{
+	unsigned long flags = sched_lock();
+	s_time_t delta;
+
+	*r = v->runstate;
+	sched_unlock(flags);
+	delta = NOW() - (s_time_t)r->state_entry_time;
+	if (delta > 0)
+		r->time[r->state] += (uint64_t)delta;
+}
+
+/*
+ * Register where the guest wants v's run state kept (NULL: nowhere), and
+ * write it there now: for the caller the state as last switched, for
+ * another vCPU up to now, as Xen does. An area outside guest space is
+ * -EFAULT.
+ */
+static long register_runstate_area(struct vcpu *v,
+				   XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+	struct vcpu_register_runstate_memory_area area;
+	struct vcpu_runstate_info r;
+
+	if (copy_from_guest_raw(&area, arg.p, sizeof(area)))
+		return -EFAULT;
+	if (!guest_range_ok(area.addr.v, sizeof(*area.addr.v)))
+		return -EFAULT;
+	v->runstate_area = (unsigned long)area.addr.v;
+	if (v == current)
+		r = v->runstate;
+	else
+		runstate_get(v, &r);
+	copy_to_guest_raw(area.addr.v, &r, sizeof(r));
+	return 0;
+}
+
 /* HYPERVISOR_vcpu_op(cmd, vcpuid, arg). */
 long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -74,7 +120,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 	struct vcpu *v = vcpuid < d->max_vcpus ? d->vcpu[vcpuid] : NULL;
 	struct vcpu_set_periodic_timer per;
 	struct vcpu_set_singleshot_timer one;
-	struct vcpu_register_runstate_memory_area area;
+	struct vcpu_runstate_info rs;
 
 	if (!v)
 		return -ENOENT;
@@ -94,25 +140,16 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 		return 0;
 	case VCPUOP_is_up: return !(READ_ONCE(v->pause_flags) & VPF_down);
 	case VCPUOP_get_runstate_info:
-		return copy_to_guest_raw(arg.p, &v->runstate,
-					 sizeof(v->runstate))
-			       ? -EFAULT
-			       : 0;
+		runstate_get(v, &rs);
+		return copy_to_guest_raw(arg.p, &rs, sizeof(rs)) ? -EFAULT : 0;
 	case VCPUOP_register_runstate_memory_area:
-		if (copy_from_guest_raw(&area, arg.p, sizeof(area)))
-			return -EFAULT;
-		if (!guest_range_ok(area.addr.v, sizeof(*area.addr.v)))
-			return -EINVAL;
-		v->runstate_area = (unsigned long)area.addr.v;
-		if (v == current)
-			copy_to_guest_raw(area.addr.v, &v->runstate,
-					  sizeof(v->runstate));
-		return 0;
+		return register_runstate_area(v, arg);
 	case VCPUOP_set_periodic_timer:
 		if (copy_from_guest_raw(&per, arg.p, sizeof(per)))
 			return -EFAULT;
+		/* Xen's bounds: 1 ms, and STIME_DELTA_MAX (2^62 - 1 ns). */
 		if (per.period_ns < MILLISECS(1) ||
-		    per.period_ns > SECONDS(1000))
+		    per.period_ns > (UINT64_MAX >> 2))
 			return -EINVAL;
 		vcpu_set_periodic(v, (s_time_t)per.period_ns);
 		return 0;
@@ -122,9 +159,10 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
 			return -EINVAL;
 		if (copy_from_guest_raw(&one, arg.p, sizeof(one)))
 			return -EFAULT;
-		if ((one.flags & VCPU_SSHOTTMR_future) &&
-		    (s_time_t)one.timeout_abs_ns < NOW())
-			return -ETIME;
+		/*
+		 * VCPU_SSHOTTMR_future may be ignored (vcpu.h), and Xen 4.17
+		 * does: a deadline already past fires at once.
+		 */
 		vcpu_set_singleshot(v, (s_time_t)one.timeout_abs_ns);
 		return 0;
 	case VCPUOP_stop_singleshot_timer:

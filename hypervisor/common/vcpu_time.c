@@ -84,17 +84,31 @@ static void singleshot_fired(void *data)
 	send_guest_vcpu_virq(data, VIRQ_TIMER);
 }
 
+/*
+ * The periodic timer, as Xen's vcpu_periodic_timer_work(): tick now if
+ * a whole period has passed since the last tick, then arm for one
+ * period after the last tick. periodic_next is the last tick plus the
+ * period (just the last tick while no period is set). Runs when the
+ * timer fires, when the period is set, and when the vCPU is scheduled
+ * in (its timer is stopped while it is not running); never under the
+ * scheduler lock, since it raises an event.
+ */
+static void periodic_work(struct vcpu *v)
+{
+	s_time_t now = NOW();
+
+	if (!v->periodic_period)
+		return;
+	if (now >= v->periodic_next) {
+		send_guest_vcpu_virq(v, VIRQ_TIMER);
+		v->periodic_next = now + v->periodic_period;
+	}
+	set_timer(&v->periodic_timer, v->periodic_next);
+}
+
 static void periodic_fired(void *data)
 {
-	struct vcpu *v = data;
-
-	send_guest_vcpu_virq(v, VIRQ_TIMER);
-	if (v->periodic_period) {
-		v->periodic_next += v->periodic_period;
-		if (v->periodic_next <= NOW())
-			v->periodic_next = NOW() + v->periodic_period;
-		set_timer(&v->periodic_timer, v->periodic_next);
-	}
+	periodic_work(data);
 }
 
 /* Give a new vCPU its timers, on the CPU it runs on. */
@@ -103,6 +117,7 @@ void vcpu_timers_init(struct vcpu *v)
 	init_timer(&v->singleshot_timer, singleshot_fired, v, v->processor);
 	init_timer(&v->periodic_timer, periodic_fired, v, v->processor);
 	v->periodic_period = DEFAULT_PERIOD;
+	v->periodic_next = DEFAULT_PERIOD; /* as if it last ticked at 0 */
 }
 
 /* Stop a vCPU's timers (going down, or its domain is dying). */
@@ -126,25 +141,32 @@ void vcpu_set_singleshot(struct vcpu *v, s_time_t deadline)
 /* Start (period > 0) or stop the periodic timer. */
 void vcpu_set_periodic(struct vcpu *v, s_time_t period)
 {
+	s_time_t last = v->periodic_next - v->periodic_period;
+
+	stop_timer(&v->periodic_timer);
 	v->periodic_period = period;
-	if (!period) {
-		stop_timer(&v->periodic_timer);
-		return;
-	}
-	v->periodic_next = NOW() + period;
-	set_timer(&v->periodic_timer, v->periodic_next);
+	v->periodic_next = last + period;
+	periodic_work(v);
 }
 
-/* A vCPU starts running: start its periodic timer if it has one. */
+/* A vCPU is scheduled in: its periodic timer runs again (see above). */
 void vcpu_timers_start(struct vcpu *v)
 {
-	if (v->periodic_period && !timer_is_active(&v->periodic_timer))
-		vcpu_set_periodic(v, v->periodic_period);
+	periodic_work(v);
 }
 
-/* HYPERVISOR_set_timer_op(timeout): the one-shot timer; 0 stops it. */
+/*
+ * HYPERVISOR_set_timer_op(timeout): the one-shot timer; 0 stops it.
+ * Like Xen, a timeout that looks wrapped (top bit set, or more than
+ * 2^50 ns, about 13 days, ahead) is taken as "in 100 ms": old guests set
+ * such values when they had no timer due, or after a jiffies wrap.
+ */
 long do_set_timer_op(uint64_t timeout)
 {
-	vcpu_set_singleshot(current, (s_time_t)timeout);
+	s_time_t t = (s_time_t)timeout, ahead = t - NOW();
+
+	if (t < 0 || (ahead > 0 && (ahead >> 50)))
+		t = NOW() + MILLISECS(100);
+	vcpu_set_singleshot(current, t);
 	return 0;
 }

@@ -26,4 +26,5 @@ void shared_info_init(void)
 	if (rc)
 		panic("cannot map shared_info (%d)", rc);
 	HYPERVISOR_shared_info = (shared_info_t *)shared_info_page;
+	this_cpu()->vcpu_info = &HYPERVISOR_shared_info->vcpu_info[0];
 }

@@ -8,10 +8,12 @@
  * end in do_trap(). A trap that a caller expected (kernel/fault.c) is
  * redirected there; any other is fatal: register dump, then crash.
  *
- * Events stay masked for now (Xen starts every vCPU with its upcall
- * mask set), so the event callback only acknowledges a stray upcall.
+ * The event callback hands the upcall to events/upcall.c. Trap table
+ * and callbacks belong to a vCPU in Xen: secondary vCPUs get copies
+ * through their initial context (trap_table_copy(), kernel/smp.c).
  */
 #include <guest/console.h>
+#include <guest/events.h>
 #include <guest/fault.h>
 #include <guest/hypercall.h>
 #include <guest/memlayout.h>
@@ -120,10 +122,11 @@ void traps_init(void)
 	       n);
 }
 
-/* Events are not handled yet: acknowledge the upcall and go back. */
-static void event_upcall(void)
+/* The trap table as vcpu_guest_context wants it: indexed by vector. */
+void trap_table_copy(trap_info_t ctxt[256])
 {
-	this_vcpu_info()->evtchn_upcall_pending = 0;
+	for (const trap_info_t *t = trap_table; t->address; t++)
+		ctxt[t->vector] = *t;
 }
 
 /* Called by the entry code for every trap, event and failsafe callback. */
@@ -133,7 +136,7 @@ void do_trap(struct trap_frame *f)
 	uint64_t cr2 = f->vector == TRAP_PF ? this_vcpu_info()->arch.cr2 : 0;
 
 	if (f->vector == TRAP_EVENT) {
-		event_upcall();
+		evtchn_do_upcall();
 		return;
 	}
 	if (f->vector != TRAP_FAILSAFE && fault_fixup(f, cr2))

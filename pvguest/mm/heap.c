@@ -7,11 +7,13 @@
  * starts with a 16-byte header (magic and class or frame count), so the
  * payload is 16-byte aligned and kfree() can check what it is given.
  * Small blocks are recycled within their class; frames are not returned.
+ * The free lists are shared by all vCPUs, under one lock.
  */
 #include <guest/heap.h>
 #include <guest/mm.h>
 #include <guest/pgtable.h>
 #include <guest/shutdown.h>
+#include <guest/spinlock.h>
 #include <paravane/compiler.h>
 #include <paravane/string.h>
 
@@ -31,6 +33,7 @@ struct header {
 BUILD_BUG_ON(sizeof(struct header) != 16);
 
 static struct header *free_list[NR_CLASSES];
+static spinlock_t lock = SPINLOCK_INIT;
 
 static unsigned int size_class(size_t bytes)
 {
@@ -81,6 +84,7 @@ static void *alloc_large(size_t size)
 void *kmalloc(size_t size)
 {
 	struct header *h;
+	unsigned long flags;
 	unsigned int c;
 
 	if (size == 0)
@@ -88,12 +92,16 @@ void *kmalloc(size_t size)
 	if (size > HEAP_SMALL_MAX - sizeof(struct header))
 		return alloc_large(size);
 	c = size_class(size + sizeof(struct header));
-	if (!free_list[c] && refill(c))
+	flags = spin_lock_irqsave(&lock);
+	if (!free_list[c] && refill(c)) {
+		spin_unlock_irqrestore(&lock, flags);
 		return NULL;
+	}
 	h = free_list[c];
 	free_list[c] = h->next;
 	h->magic = MAGIC_USED;
 	h->next = NULL;
+	spin_unlock_irqrestore(&lock, flags);
 	return h + 1;
 }
 
@@ -111,6 +119,7 @@ void *kzalloc(size_t size)
 void kfree(void *p)
 {
 	struct header *h;
+	unsigned long flags;
 
 	if (!p)
 		return;
@@ -124,7 +133,9 @@ void kfree(void *p)
 	}
 	if (h->info >= NR_CLASSES)
 		panic("kfree(%p): corrupt header", p);
+	flags = spin_lock_irqsave(&lock);
 	h->magic = MAGIC_FREE;
 	h->next = free_list[h->info];
 	free_list[h->info] = h;
+	spin_unlock_irqrestore(&lock, flags);
 }

@@ -11,10 +11,14 @@
  *
  * The "page table" bit is what the direct map consults to map a frame
  * read-only; directmap.c keeps it in step with the mappings.
+ *
+ * One lock (taken with events masked) covers both bitmaps and the
+ * counters, since every vCPU allocates.
  */
 #include <guest/errno.h>
 #include <guest/mm.h>
 #include <guest/shutdown.h>
+#include <guest/spinlock.h>
 #include <paravane/compiler.h>
 #include <paravane/string.h>
 
@@ -22,6 +26,7 @@
 
 static uint64_t *allocated, *pagetable;
 static unsigned long nr_frames, nr_free, lowest_free;
+static spinlock_t lock = SPINLOCK_INIT;
 
 static bool test_bit(const uint64_t *map, unsigned long i)
 {
@@ -64,6 +69,7 @@ void page_alloc_init(unsigned long nr_pages, void *mem)
 /* Mark frames as in use (boot data, holes in the p2m). */
 void reserve_frames(pfn_t first, unsigned long count)
 {
+	unsigned long flags = spin_lock_irqsave(&lock);
 	unsigned long i;
 
 	for (i = pfn_x(first); i < pfn_x(first) + count && i < nr_frames; i++) {
@@ -72,6 +78,7 @@ void reserve_frames(pfn_t first, unsigned long count)
 			nr_free--;
 		}
 	}
+	spin_unlock_irqrestore(&lock, flags);
 }
 
 /* Find the lowest run of count free frames at or after start. */
@@ -99,24 +106,29 @@ static bool find_run(unsigned long start, unsigned long count,
 /* Allocate count contiguous frames; the first pfn goes to *first. */
 int alloc_frames(unsigned long count, pfn_t *first)
 {
+	unsigned long flags = spin_lock_irqsave(&lock);
 	unsigned long start, i;
+	int rc = -ENOMEM;
 
-	if (count == 0 || count > nr_free)
-		return -ENOMEM;
-	if (!find_run(lowest_free, count, &start))
-		return -ENOMEM;
+	if (count == 0 || count > nr_free ||
+	    !find_run(lowest_free, count, &start))
+		goto out;
 	for (i = start; i < start + count; i++)
 		set_bit(allocated, i);
 	nr_free -= count;
 	if (start == lowest_free)
 		lowest_free = start + count;
 	*first = _pfn(start);
-	return 0;
+	rc = 0;
+out:
+	spin_unlock_irqrestore(&lock, flags);
+	return rc;
 }
 
 /* Return frames to the allocator; freeing a free frame is a kernel bug. */
 void free_frames(pfn_t first, unsigned long count)
 {
+	unsigned long flags = spin_lock_irqsave(&lock);
 	unsigned long i;
 
 	for (i = pfn_x(first); i < pfn_x(first) + count; i++) {
@@ -129,6 +141,7 @@ void free_frames(pfn_t first, unsigned long count)
 	}
 	if (pfn_x(first) < lowest_free)
 		lowest_free = pfn_x(first);
+	spin_unlock_irqrestore(&lock, flags);
 }
 
 /* Number of free frames. */
@@ -152,10 +165,14 @@ bool frame_is_pagetable(pfn_t pfn)
 /* Record whether pfn is a page table. */
 void frame_mark_pagetable(pfn_t pfn, bool is_pt)
 {
+	unsigned long flags;
+
 	if (pfn_x(pfn) >= nr_frames)
 		return;
+	flags = spin_lock_irqsave(&lock);
 	if (is_pt)
 		set_bit(pagetable, pfn_x(pfn));
 	else
 		clear_bit(pagetable, pfn_x(pfn));
+	spin_unlock_irqrestore(&lock, flags);
 }

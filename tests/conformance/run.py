@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Run the conformance kernels on Paravane or on Xen 4.17, count cases.
 
-Each kernel (build/tests/conformance/<kernel>.elf) is booted as dom0:
-on Paravane from the ISO with debug_exit, on Xen with the guest option
-exit=port. The harness inside prints one line per case:
+Each kernel (build/tests/conformance/<kernel>.elf) is booted as dom0
+with two vCPUs on two QEMU CPUs: on Paravane from the ISO with
+debug_exit, on Xen with the guest option exit=port. The harness inside prints one line per case:
 
     [       OK ] suite.name
     [  FAILED  ] suite.name: reason
@@ -41,8 +41,9 @@ def run_kernel(kernel, args):
         with tempfile.TemporaryDirectory() as tmp:
             iso = os.path.join(tmp, "c.iso")
             pt.make_iso(iso, os.path.join(args.build, "paravane.elf"),
-                        "debug_exit dom0_mem=128M", [(kernel, "")])
-            b = pt.boot(iso, log, timeout=args.timeout)
+                        "debug_exit dom0_mem=128M dom0_max_vcpus=2",
+                        [(kernel, "")])
+            b = pt.boot(iso, log, timeout=args.timeout, smp=2)
     text = b.log.replace("\r", "")
     passed = OK_RE.findall(text)
     failed = FAILED_RE.findall(text)

@@ -79,9 +79,11 @@ def xen_binary(build_dir):
     return os.path.join(build_dir, "xen", "xen.elf")
 
 
-# Xen's options for running a kernel as its dom0 (see tools/xen-run.sh).
+# Xen's options for running a kernel as its dom0 (see tools/xen-run.sh):
+# two vCPUs on QEMU's two CPUs, like the Paravane runs.
 XEN_CMDLINE = ("console=com1 com1=115200,8n1 dom0_mem=128M,max:128M "
-               "dom0_max_vcpus=1 noreboot loglvl=all guest_loglvl=all")
+               "dom0_max_vcpus=2 noreboot loglvl=all guest_loglvl=all")
+XEN_SMP = 2
 
 
 def boot_xen(build_dir, kernel, kernel_cmdline, log_path, timeout=120):
@@ -90,7 +92,7 @@ def boot_xen(build_dir, kernel, kernel_cmdline, log_path, timeout=120):
     return run_qemu(["-kernel", xen_binary(build_dir),
                      "-append", XEN_CMDLINE,
                      "-initrd", module.replace(",", ",,")],
-                    log_path, timeout, 1, "512M", "max,-smap")
+                    log_path, timeout, XEN_SMP, "512M", "max,-smap")
 
 
 def run_qemu(boot_args, log_path, timeout, smp, mem, cpu):

@@ -66,6 +66,21 @@ def acpi_finds_all_cpus_and_interrupt_hardware(ctx):
 
 
 @case
+def application_processors_come_online(ctx):
+    b = ctx.boot_hypervisor("debug_exit selftest=ready", smp=4)
+    expect_status(b, EXIT_SUCCESS)
+    expect_lines(b, r"^\(PV\) SMP: 4 CPU\(s\) online$")
+    expect_absent(b, r"did not come up")
+
+
+@case
+def maxcpus_limits_the_cpus_brought_up(ctx):
+    b = ctx.boot_hypervisor("debug_exit maxcpus=2 selftest=ready", smp=4)
+    expect_status(b, EXIT_SUCCESS)
+    expect_lines(b, r"^\(PV\) SMP: 2 CPU\(s\) online$")
+
+
+@case
 def apic_timer_is_calibrated(ctx):
     b = ctx.boot_hypervisor("debug_exit selftest=ready")
     expect_status(b, EXIT_SUCCESS)

@@ -21,9 +21,11 @@ UNIT_LDFLAGS := $(UNIT_SANITIZE)
 UNIT_LIBS := -lcmocka
 
 UNIT_FAKE := $(UNIT_DIR)/fake/host.c $(UNIT_DIR)/fake/page.c \
-	$(UNIT_DIR)/fake/cpu.c
+	$(UNIT_DIR)/fake/cpu.c $(UNIT_DIR)/fake/paging.c $(UNIT_DIR)/fake/pv.c
 UNIT_MM := hypervisor/mm/frame_table.c hypervisor/mm/page_alloc.c \
 	$(UNIT_DIR)/mm_fixture.c
+# Domains listed by the test itself, and small objects on the C heap.
+UNIT_DOMAINS := $(UNIT_DIR)/fake/domain.c $(UNIT_DIR)/fake/xmalloc.c
 
 # Each program: tests/unit/<name>.c, the fakes and the sources it tests.
 UNIT_SRCS_test_bootmem := hypervisor/mm/boot_alloc.c
@@ -37,12 +39,25 @@ UNIT_SRCS_test_multiboot2 := hypervisor/common/multiboot2.c \
 UNIT_SRCS_test_timer := hypervisor/common/timer.c
 UNIT_SRCS_test_time_scale := hypervisor/common/time_scale.c
 UNIT_SRCS_test_vsnprintf := lib/vsnprintf.c
+UNIT_SRCS_test_page_type := $(UNIT_MM) $(UNIT_DIR)/pt_fixture.c \
+	hypervisor/arch/x86/pv/page_type.c hypervisor/arch/x86/pv/descriptor.c
+UNIT_SRCS_test_elf := lib/pv_elf.c $(UNIT_DIR)/elf_image.c
+UNIT_EVENTS := hypervisor/common/event_channel.c \
+	hypervisor/common/event_2l.c $(UNIT_DIR)/ev_fixture.c $(UNIT_DOMAINS)
+UNIT_SRCS_test_event_channel := $(UNIT_EVENTS)
+UNIT_SRCS_test_event_delivery := $(UNIT_EVENTS)
+UNIT_SRCS_test_sched_credit := hypervisor/common/sched_credit.c \
+	$(UNIT_DIR)/sched_fixture.c $(UNIT_DIR)/fake/domain.c
+UNIT_SRCS_test_domctl := hypervisor/common/domctl.c \
+	hypervisor/common/sysctl.c $(UNIT_DOMAINS)
 UNIT_SRCS_test_cpio := tools/ctrl/cpio.c
 UNIT_SRCS_test_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
-	test_vsnprintf test_cpio test_xlcfg
+	test_vsnprintf test_page_type test_elf test_event_channel \
+	test_event_delivery test_sched_credit test_domctl test_cpio \
+	test_xlcfg
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
 
 # dom0's toolstack (tools/ctrl) and its tests see the toolstack headers.

@@ -217,6 +217,6 @@ int cmd_wait(int argc, char **argv)
 			       domid, (unsigned long)secs);
 			return -ETIMEDOUT;
 		}
-		events_wait(deadline, &input);
+		xl_events_wait(deadline, &input);
 	}
 }

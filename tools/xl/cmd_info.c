@@ -153,7 +153,7 @@ int cmd_top(int argc, char **argv)
 	rc = domains_list(before, XL_MAX_DOMAINS, &nb);
 	t0 = wait_now();
 	if (!rc) {
-		events_sleep_ms(TOP_INTERVAL_MS);
+		xl_events_sleep_ms(TOP_INTERVAL_MS);
 		rc = domains_list(after, XL_MAX_DOMAINS, &na);
 	}
 	t1 = wait_now();

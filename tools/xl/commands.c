@@ -62,7 +62,7 @@ static int cmd_sleep(int argc, char **argv)
 		printk("usage: sleep SECONDS (at most 3600)\n");
 		return -EINVAL;
 	}
-	events_sleep_ms((unsigned int)s * 1000);
+	xl_events_sleep_ms((unsigned int)s * 1000);
 	return 0;
 }
 

@@ -88,7 +88,7 @@ int app_main(void)
 	printk("dom0: Paravane's toolstack; type 'help' for the commands\n");
 	ramdisk_init();
 	domains_init();
-	events_init();
+	xl_events_init();
 	if (!cmdline_is("xl.auto", "0"))
 		create_autostart();
 	run_commands();
@@ -97,8 +97,8 @@ int app_main(void)
 	for (;;) {
 		bool input;
 
-		if (events_wait(0, &input))
-			events_sleep_ms(
+		if (xl_events_wait(0, &input))
+			xl_events_sleep_ms(
 				100); /* should not happen; do not spin */
 		if (input)
 			prompt_input();

@@ -2,7 +2,7 @@
  * What dom0's toolstack waits for: console input (VIRQ_CONSOLE) and
  * domains shutting down or going away (VIRQ_DOM_EXC), both bound at
  * start. Whoever waits - the prompt, "sleep", "wait" - goes through
- * events_wait(), so a domain's shutdown is always acted on at once.
+ * xl_events_wait(), so a domain's shutdown is always acted on at once.
  * The waiting itself is <ctrl/wait.h>.
  */
 #include "xl.h"
@@ -26,7 +26,7 @@ static uint32_t bind(uint32_t virq, const char *name)
 }
 
 /* Bind the two VIRQs. */
-void events_init(void)
+void xl_events_init(void)
 {
 	exc_bit = bind(VIRQ_DOM_EXC, "VIRQ_DOM_EXC");
 	console_bit = bind(VIRQ_CONSOLE, "VIRQ_CONSOLE");
@@ -39,7 +39,7 @@ void events_init(void)
  * deadline); domain shutdowns are dealt with here, console input is
  * reported in *console_input.
  */
-int events_wait(uint64_t deadline, bool *console_input)
+int xl_events_wait(uint64_t deadline, bool *console_input)
 {
 	uint32_t fired;
 	int rc = wait_any(ports, nr_ports, deadline, &fired);
@@ -54,12 +54,12 @@ int events_wait(uint64_t deadline, bool *console_input)
 }
 
 /* Sleep ms milliseconds, acting on domain shutdowns meanwhile. */
-void events_sleep_ms(unsigned int ms)
+void xl_events_sleep_ms(unsigned int ms)
 {
 	uint64_t deadline = wait_now() + (uint64_t)ms * 1000000;
 	bool input;
 
 	while (wait_now() < deadline)
-		if (events_wait(deadline, &input))
+		if (xl_events_wait(deadline, &input))
 			break;
 }

@@ -60,9 +60,9 @@ int ramdisk_dir(const char *dir, void (*fn)(const char *path, void *arg),
 bool ramdisk_present(void);
 
 // tools/xl/events.c
-void events_init(void);
-int events_wait(uint64_t deadline, bool *console_input);
-void events_sleep_ms(unsigned int ms);
+void xl_events_init(void);
+int xl_events_wait(uint64_t deadline, bool *console_input);
+void xl_events_sleep_ms(unsigned int ms);
 
 // tools/xl/prompt.c
 void prompt_show(void);

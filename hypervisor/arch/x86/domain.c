@@ -229,6 +229,19 @@ static void vcpu_switched_in(struct vcpu *next)
 }
 
 /*
+ * After the switch to next's page tables: if prev's domain no longer runs
+ * here, this CPU holds none of its translations (guest mappings are never
+ * global), so its TLB shootdowns may leave this CPU out.
+ */
+static void leave_domain(const struct vcpu *prev, const struct vcpu *next,
+			 unsigned int cpu)
+{
+	if (!is_idle_vcpu(prev) && prev->domain != next->domain)
+		__atomic_fetch_and(&prev->domain->dirty_cpumask, ~(1UL << cpu),
+				   __ATOMIC_SEQ_CST);
+}
+
+/*
  * Stop running prev and start running next on this CPU. Never returns:
  * the CPU continues in next's context on a fresh stack.
  */
@@ -246,6 +259,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 
 	if (is_idle_vcpu(next)) {
 		write_cr3(paddr_x(virt_to_maddr(idle_l4)));
+		leave_domain(prev, next, cpu);
 		reset_stack_and_jump(percpu_area[cpu].stack_block, idle_loop);
 	}
 
@@ -257,6 +271,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 		__atomic_fetch_or(&next->domain->dirty_cpumask, 1UL << cpu,
 				  __ATOMIC_SEQ_CST);
 		write_guest_cr3(next);
+		leave_domain(prev, next, cpu);
 		lgdt(&gdt);
 		*guest_cpu_user_regs() = next->arch.user_regs;
 		fpu_restore(next);

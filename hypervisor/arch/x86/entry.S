@@ -178,8 +178,8 @@ load_segment_selector:
  * void restore_guest(struct cpu_user_regs *regs): return to the guest
  * from its frame at the top of this CPU's stack, with interrupts off.
  * If the CPU refuses the frame (bad selector, non-canonical address),
- * the fault is fixed up into pv_iret_failed(), which bounces the guest
- * to its failsafe callback.
+ * the fault is fixed up into pv_iret_failed(), which delivers it to the
+ * guest as raised in the context it was returning to, as Xen does.
  */
 	.globl restore_guest
 restore_guest:
@@ -192,5 +192,40 @@ restore_guest:
 	.balign 8
 	.quad .Liret_to_guest, .Liret_failed
 	.popsection
+
+/*
+ * void restore_guest_sysret(struct cpu_user_regs *regs): the same return
+ * by sysretq, for frames it restores exactly (see pv_can_sysret()): rcx
+ * and r11 already hold rip and rflags, cs and ss are the selectors STAR
+ * gives, and rip is canonical, so sysretq cannot fault in ring 0 with
+ * the guest's %rsp loaded. Interrupts stay off until sysretq loads
+ * rflags; an NMI or #MC in between runs on its IST stack.
+ */
+	.globl restore_guest_sysret
+restore_guest_sysret:
+	mov	%rdi, %rsp
+	RESTORE_ALL
+	movq	UREGS_rsp - UREGS_error_code(%rsp), %rsp
+	sysretq
+
+/*
+ * The fault was handled on this stack and fixed up to here with %rsp back
+ * at regs->rip and the guest's values in every register, but its
+ * exception frame and handler overwrote the saved registers below. The
+ * CPU aligned %rsp down to 16 bytes before pushing that frame (by 8, as
+ * &regs->es is aligned), so the fault's error code and vector word lies
+ * 56 bytes below regs->rip. Keep it, save the registers again, and
+ * pv_iret_failed() finds the complete frame where it always is.
+ */
+.if (UREGS_es - UREGS_rip) % 16 != 8
+	.error "guest frame layout changed: recompute IRET_FAULT_EC"
+.endif
+IRET_FAULT_EC = -(8 + 48)
 .Liret_failed:
-	jmp	pv_iret_failed
+	xchg	%rax, IRET_FAULT_EC(%rsp)
+	mov	%rax, UREGS_error_code - UREGS_rip(%rsp)
+	mov	IRET_FAULT_EC(%rsp), %rax
+	sub	$(UREGS_rip - UREGS_error_code), %rsp
+	SAVE_ALL
+	sub	$8, %rsp			/* 16-byte aligned call */
+	call	pv_iret_failed

@@ -2,11 +2,13 @@
  * Inter-processor interrupts:
  *
  *   EVENT_CHECK_VECTOR     "look at your softirqs / your guest's events"
- *   INVALIDATE_TLB_VECTOR  flush all your TLB entries, then acknowledge
  *   CALL_FUNCTION_VECTOR   run a function, then acknowledge
  *
- * A CPU that waits for acknowledgements does so with interrupts enabled,
- * so two CPUs waiting on each other both make progress.
+ * A TLB shootdown is a function call: each CPU flushes, then acknowledges,
+ * so when the caller goes on no CPU it named holds an old translation.
+ * Calls go one at a time (call_lock). A CPU that waits for the lock or
+ * for acknowledgements does so with interrupts enabled, so two CPUs
+ * waiting on each other both make progress.
  */
 #include <hv/lib.h>
 #include <hv/percpu.h>
@@ -22,7 +24,6 @@
 cpumask_t cpu_online_map = 1; /* the boot CPU */
 unsigned int nr_online_cpus = 1;
 
-static cpumask_t flush_pending;
 static DEFINE_SPINLOCK(call_lock);
 static struct {
 	void (*fn)(void *);
@@ -33,14 +34,6 @@ static struct {
 static void event_check_interrupt(struct cpu_user_regs *regs)
 {
 	lapic_eoi(); /* the return path looks at softirqs and events */
-}
-
-static void invalidate_interrupt(struct cpu_user_regs *regs)
-{
-	flush_tlb_all_local();
-	__atomic_fetch_and(&flush_pending, ~(1UL << smp_processor_id()),
-			   __ATOMIC_SEQ_CST);
-	lapic_eoi();
 }
 
 static void call_function_interrupt(struct cpu_user_regs *regs)
@@ -58,7 +51,6 @@ static void call_function_interrupt(struct cpu_user_regs *regs)
 void smp_init(void)
 {
 	set_irq_handler(EVENT_CHECK_VECTOR, event_check_interrupt);
-	set_irq_handler(INVALIDATE_TLB_VECTOR, invalidate_interrupt);
 	set_irq_handler(CALL_FUNCTION_VECTOR, call_function_interrupt);
 }
 
@@ -89,18 +81,14 @@ void smp_send_event_check(unsigned int cpu)
 }
 
 /* Flush the TLBs (global entries included) of every CPU in mask. */
+static void flush_this_cpu(void *unused)
+{
+	flush_tlb_all_local();
+}
+
 void flush_tlb_mask(cpumask_t mask)
 {
-	unsigned int self = smp_processor_id();
-	cpumask_t others = mask & cpu_online_map & ~(1UL << self);
-
-	if (mask & (1UL << self))
-		flush_tlb_all_local();
-	if (!others)
-		return;
-	__atomic_fetch_or(&flush_pending, others, __ATOMIC_SEQ_CST);
-	send_ipi_mask(others, INVALIDATE_TLB_VECTOR);
-	wait_for(&flush_pending);
+	smp_call_function(mask, flush_this_cpu, NULL);
 }
 
 /* Run fn(arg) on every CPU in mask (this one too) and wait for them. */

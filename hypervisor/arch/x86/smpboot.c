@@ -4,9 +4,12 @@
  * INIT and two start-up IPIs that send it through the real-mode
  * trampoline (boot/trampoline.S) into start_secondary() on its own stack.
  * The boot CPU waits for each to come online before starting the next.
+ *
+ *   maxcpus=<n>   use at most n CPUs, the boot CPU included (default: all)
  */
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/param.h>
 #include <hv/sched.h>
 #include <hv/softirq.h>
 #include <hv/time.h>
@@ -107,6 +110,9 @@ static bool boot_one(unsigned int cpu, uint32_t apic_id,
 }
 
 /* Start every processor the MADT lists. */
+static unsigned int opt_maxcpus = NR_CPUS;
+integer_param("maxcpus", opt_maxcpus);
+
 void smp_boot_cpus(void)
 {
 	struct trampoline_data *data = maddr_to_virt(
@@ -115,7 +121,7 @@ void smp_boot_cpus(void)
 	uint32_t bsp = lapic_id();
 	unsigned int cpu = 1;
 
-	if (acpi.nr_cpus < 2)
+	if (acpi.nr_cpus < 2 || opt_maxcpus < 2)
 		return;
 	if (build_trampoline_table()) {
 		pr_warn("SMP: no memory for the trampoline; one CPU only\n");
@@ -126,7 +132,8 @@ void smp_boot_cpus(void)
 	data->cr3 = paddr_x(virt_to_maddr(trampoline_l4));
 	data->entry = (uintptr_t)start_secondary;
 
-	for (unsigned int i = 0; i < acpi.nr_cpus && cpu < NR_CPUS; i++) {
+	for (unsigned int i = 0;
+	     i < acpi.nr_cpus && cpu < MIN(opt_maxcpus, NR_CPUS); i++) {
 		uint32_t id = acpi.cpu_apic_ids[i];
 
 		if (id == bsp)

@@ -120,6 +120,8 @@ struct domain {
 
 	/* Credit scheduler: share, limit (percent of a CPU; 0 none). */
 	unsigned int weight, cap, active_vcpus;
+	uint64_t acct_cpus; /* CPUs its active vCPUs may use (accounting) */
+	int64_t acct_share; /* its credit this period, once fixed */
 
 	/* CPUs that may hold this domain's translations in their TLBs. */
 	uint64_t dirty_cpumask;

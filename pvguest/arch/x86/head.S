@@ -16,6 +16,10 @@
  * at the top of a one-page boot stack in the bootstrap region; events are
  * masked. Switch to the kernel stack in .bss and enter C with
  * start_kernel(start_info, boot rsp).
+ *
+ * Secondary vCPUs start at secondary_entry, as kernel/smp.c asked in
+ * VCPUOP_initialise: on their own stack, with rdi = their struct cpu
+ * and their kernel GS base pointing at it, events masked.
  */
 #include <guest/memlayout.h>
 #include <paravane/version.h>
@@ -58,6 +62,13 @@ _start:
 	lea	kernel_stack_top(%rip), %rsp
 	xor	%ebp, %ebp
 	call	start_kernel
+	ud2
+
+	.globl secondary_entry
+secondary_entry:
+	cld
+	xor	%ebp, %ebp
+	call	secondary_start
 	ud2
 
 	.section .bss.stack, "aw", @nobits

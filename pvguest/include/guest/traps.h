@@ -51,6 +51,7 @@
 #define SELEC_IDT (1U << 1)
 
 #ifndef __ASSEMBLY__
+#include <guest/xen.h>
 #include <paravane/compiler.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -74,6 +75,7 @@ void traps_init(void);
 void do_trap(struct trap_frame *f);
 const char *trap_name(uint64_t vector);
 int trap_int_vector(const struct trap_frame *f);
+void trap_table_copy(trap_info_t ctxt[256]);
 
 // kernel/dump.c
 void dump_trap_frame(const struct trap_frame *f);

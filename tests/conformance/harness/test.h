@@ -99,6 +99,8 @@ bool expect_fault_at(const char *file, int line, void (*fn)(void *), void *arg,
 #define ASSERT_EQ(a, b) TEST_CMP_(true, a, ==, b, #a, #b)
 #define ASSERT_NE(a, b) TEST_CMP_(true, a, !=, b, #a, #b)
 #define ASSERT_LT(a, b) TEST_CMP_(true, a, <, b, #a, #b)
+#define ASSERT_LE(a, b) TEST_CMP_(true, a, <=, b, #a, #b)
+#define ASSERT_GT(a, b) TEST_CMP_(true, a, >, b, #a, #b)
 #define ASSERT_GE(a, b) TEST_CMP_(true, a, >=, b, #a, #b)
 #define EXPECT_TRUE(c) TEST_CMP_(false, !!(c), ==, 1, #c, "true")
 #define EXPECT_FALSE(c) TEST_CMP_(false, !!(c), ==, 0, #c, "false")

@@ -4,6 +4,8 @@
  * printk log, the RAM behind the direct map, the interrupt flag, held
  * locks, the current CPU and its TLB (fake_tlb in fake/asm/processor.h),
  * the idle page table, and the PV services outside the code under test).
+ * fake/domain.c and fake/xmalloc.c are linked only by the programs that
+ * use them (others link the real allocator).
  */
 #ifndef UNIT_FAKE_H
 #define UNIT_FAKE_H
@@ -32,5 +34,15 @@ uint64_t fake_idle_l4_entry(unsigned int slot);
 
 // fake/pv.c
 extern unsigned long fake_gdt_maps; /* calls of pv_map_gdt() */
+
+// fake/domain.c
+struct domain;
+void fake_domain_add(struct domain *d);
+void fake_domain_remove(struct domain *d);
+void fake_domains_clear(void);
+
+// fake/xmalloc.c
+void fake_xmalloc_fail_after(long n);
+unsigned long fake_xmalloc_live(void);
 
 #endif /* UNIT_FAKE_H */

@@ -15,14 +15,10 @@
 #include <asm/pv.h>
 #include <xen/callback.h>
 
-static bool is_canonical(unsigned long a)
-{
-	return (unsigned long)((long)(a << 16) >> 16) == a;
-}
-
 /*
  * HYPERVISOR_set_trap_table(traps): install entries until one with a zero
- * address; a NULL table clears the whole virtual IDT.
+ * address; a NULL table clears the whole virtual IDT. Entries before a
+ * faulting or non-canonical one stay installed, as in Xen.
  */
 long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
 {
@@ -38,17 +34,21 @@ long do_set_trap_table(XEN_GUEST_HANDLE_PARAM(const_trap_info_t) traps)
 			return -EFAULT;
 		if (!t.address)
 			return 0;
+		if (!is_canonical_address(t.address))
+			return -EINVAL;
 		t.cs |= 3;
 		v->arch.trap_ctxt[t.vector] = t;
 	}
 	return 0;
 }
 
+/*
+ * Flag bits other than CALLBACKF_mask_events are ignored, not refused:
+ * Xen ignores them, and guests written for Xen may pass them.
+ */
 static int register_callback(struct vcpu *v, const struct callback_register *r)
 {
-	unsigned long bit = 1UL << r->type;
-
-	if (r->flags & ~CALLBACKF_mask_events)
+	if (!is_canonical_address(r->address))
 		return -EINVAL;
 	switch (r->type) {
 	case CALLBACKTYPE_event: v->arch.event_callback = r->address; break;
@@ -63,19 +63,43 @@ static int register_callback(struct vcpu *v, const struct callback_register *r)
 		v->arch.sysenter_callback = r->address;
 		break;
 	case CALLBACKTYPE_nmi:
-		return r->address ? -EINVAL : 0; /* no guest NMIs yet */
-	default: return -EINVAL;
+		/* Kept as Xen keeps it; no NMI is delivered to guests yet. */
+		v->arch.trap_ctxt[X86_EXC_NMI] = (struct trap_info){
+			.vector = X86_EXC_NMI,
+			.flags = 4, /* mask events */
+			.cs = FLAT_KERNEL_CS,
+			.address = r->address,
+		};
+		return 0;
+	default: return -ENOSYS;
 	}
 	if (r->flags & CALLBACKF_mask_events)
-		v->arch.callback_flags |= bit;
+		v->arch.callback_flags |= 1UL << r->type;
 	else
-		v->arch.callback_flags &= ~bit;
+		v->arch.callback_flags &= ~(1UL << r->type);
 	return 0;
+}
+
+/* Only the NMI callback can be removed; the others only replaced. */
+static int unregister_callback(struct vcpu *v, unsigned int type)
+{
+	switch (type) {
+	case CALLBACKTYPE_event:
+	case CALLBACKTYPE_failsafe:
+	case CALLBACKTYPE_syscall:
+	case CALLBACKTYPE_syscall32:
+	case CALLBACKTYPE_sysenter: return -EINVAL;
+	case CALLBACKTYPE_nmi:
+		memset(&v->arch.trap_ctxt[X86_EXC_NMI], 0,
+		       sizeof(v->arch.trap_ctxt[X86_EXC_NMI]));
+		return 0;
+	default: return -ENOSYS;
+	}
 }
 
 /*
  * HYPERVISOR_callback_op(cmd, arg): register a callback (event,
- * failsafe, syscall, syscall32, sysenter), or unregister the NMI one.
+ * failsafe, syscall, syscall32, sysenter, NMI), or unregister the NMI one.
  */
 long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
 {
@@ -90,7 +114,7 @@ long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg)
 	case CALLBACKOP_unregister:
 		if (copy_from_guest_raw(&unreg, arg.p, sizeof(unreg)))
 			return -EFAULT;
-		return unreg.type == CALLBACKTYPE_nmi ? 0 : -EINVAL;
+		return unregister_callback(current, unreg.type);
 	default: return -ENOSYS;
 	}
 }
@@ -133,33 +157,40 @@ long do_set_segment_base(unsigned int which, unsigned long base)
 {
 	struct vcpu *v = current;
 	bool kernel = guest_kernel_mode(v);
+	uint16_t sel;
 
 	switch (which) {
 	case SEGBASE_FS:
-		if (!is_canonical(base))
+		if (!is_canonical_address(base))
 			return -EINVAL;
 		wrmsr(MSR_FS_BASE, base);
 		v->arch.fs_base = base;
 		return 0;
 	case SEGBASE_GS_USER:
-		if (!is_canonical(base))
+		if (!is_canonical_address(base))
 			return -EINVAL;
 		wrmsr(kernel ? MSR_SHADOW_GS_BASE : MSR_GS_BASE, base);
 		v->arch.gs_base_user = base;
 		return 0;
 	case SEGBASE_GS_KERNEL:
-		if (!is_canonical(base))
+		if (!is_canonical_address(base))
 			return -EINVAL;
 		wrmsr(kernel ? MSR_GS_BASE : MSR_SHADOW_GS_BASE, base);
 		v->arch.gs_base_kernel = base;
 		return 0;
 	case SEGBASE_GS_USER_SEL:
-		/* Load the selector with the user GS base live. */
+		/*
+		 * Load the selector, RPL 3 forced as in Xen, with the user GS
+		 * base live; a refused one leaves the null selector.
+		 */
+		sel = (uint16_t)base;
+		if (sel > 3)
+			sel |= 3;
 		if (kernel)
 			__asm__ __volatile__("swapgs");
-		if (!load_segment_selector(3, (uint16_t)base))
-			base = 0;
-		v->arch.gs = (uint16_t)base;
+		if (!load_segment_selector(3, sel))
+			sel = 0;
+		v->arch.gs = sel;
 		v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
 		if (kernel)
 			__asm__ __volatile__("swapgs");
@@ -168,8 +199,12 @@ long do_set_segment_base(unsigned int which, unsigned long base)
 	}
 }
 
+/* The 32-bit guests' assists are accepted too, as Xen does; they do nothing. */
 #define VM_ASSIST_PV_VALID                                                     \
-	((1UL << VMASST_TYPE_architectural_iopl) |                             \
+	((1UL << VMASST_TYPE_4gb_segments) |                                   \
+	 (1UL << VMASST_TYPE_4gb_segments_notify) |                            \
+	 (1UL << VMASST_TYPE_pae_extended_cr3) |                               \
+	 (1UL << VMASST_TYPE_architectural_iopl) |                             \
 	 (1UL << VMASST_TYPE_runstate_update_flag) |                           \
 	 (1UL << VMASST_TYPE_m2p_strict))
 

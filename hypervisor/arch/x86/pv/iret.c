@@ -6,8 +6,9 @@
  * A CS with RPL 3 returns to guest user mode (switching to the user L4,
  * which must exist); otherwise to guest kernel mode. CS and SS get RPL 3
  * forced; the real IF is always set, and the frame's IF becomes the
- * event mask. With VGCF_in_syscall (a sysret-style return) rcx and r11 are
- * not restored but receive rip and rflags, as sysret would leave them.
+ * event mask. With VGCF_in_syscall (a sysret-style return) rcx, r11, cs
+ * and ss are not restored: rcx and r11 receive rip and rflags, cs and ss
+ * the flat 64-bit selectors, as sysret would leave them.
  */
 #include <hv/hypercall.h>
 #include <hv/lib.h>
@@ -50,6 +51,10 @@ long do_iret(void)
 	regs->rsp = ic.rsp;
 	regs->ss = ic.ss | 3;
 	if (ic.flags & VGCF_in_syscall) {
+		/* What sysret leaves: the frame's cs and ss are discarded. */
+		regs->cs = FLAT_RING3_CS64;
+		regs->ss = FLAT_RING3_SS64;
+		regs->rflags &= ~X86_EFLAGS_RF;
 		regs->rcx = ic.rip;
 		regs->r11 = regs->rflags;
 	} else {

@@ -23,12 +23,14 @@
 #include <asm/paging.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
+#include <asm/smp.h>
 
 /* A continued batch: the remaining count carries this bit (as in Xen). */
 #define MMU_UPDATE_PREEMPTED (~(~0U >> 1))
 
 /* The domain whose frames a request maps: the caller, or (for dom0) the
- * domain named by foreigndom. NULL with *rc set when not allowed. */
+ * domain named by foreigndom, with a reference that put_pg_owner()
+ * drops. NULL with *rc set when not allowed. */
 static struct domain *get_pg_owner(unsigned int foreigndom, long *rc)
 {
 	struct domain *curr = current->domain, *d;
@@ -45,7 +47,6 @@ static struct domain *get_pg_owner(unsigned int foreigndom, long *rc)
 	return d;
 }
 
-/* Drop what get_pg_owner() took (a reference, for another domain). */
 static void put_pg_owner(struct domain *d)
 {
 	if (d != current->domain)
@@ -125,6 +126,78 @@ static int mmu_update_one(const struct mmu_update *req, struct domain *pg_owner)
 	}
 }
 
+/* One request of a batch, already copied from the guest. */
+typedef int (*batch_op_fn)(const void *req, struct domain *pg_owner);
+
+/*
+ * Apply count requests of size bytes each from the guest array reqs with
+ * op, for mmu_update and mmuext_op alike: *pdone (if given) receives how
+ * many succeeded, counting those of earlier continuations; a long batch
+ * continues later as hypercall nr with the rest of the array.
+ */
+static long run_batch(unsigned int nr, const void *reqs, size_t size,
+		      unsigned int count, uint32_t *pdone,
+		      unsigned int foreigndom, batch_op_fn op)
+{
+	union {
+		struct mmu_update u;
+		struct mmuext_op e;
+	} req;
+	unsigned int done = 0, i;
+	struct domain *pg_owner;
+	long rc = 0;
+
+	ASSERT(size <= sizeof(req));
+	if (count & MMU_UPDATE_PREEMPTED) {
+		count &= ~MMU_UPDATE_PREEMPTED;
+		if (pdone)
+			(void)copy_from_guest_raw(&done, pdone, sizeof(done));
+	}
+	if (!guest_range_ok(reqs, (size_t)count * size))
+		return -EFAULT;
+	pg_owner = get_pg_owner(foreigndom, &rc);
+	if (!pg_owner)
+		return rc;
+
+	for (i = 0; i < count; i++) {
+		const char *r = (const char *)reqs + (size_t)i * size;
+
+		if (i && hypercall_preempt_check()) {
+			unsigned long args[4] = {
+				(unsigned long)r,
+				(count - i) | MMU_UPDATE_PREEMPTED,
+				(unsigned long)pdone,
+				foreigndom,
+			};
+
+			done += i;
+			if (pdone)
+				(void)copy_to_guest_raw(pdone, &done,
+							sizeof(done));
+			hypercall_create_continuation(nr, 4, args);
+			put_pg_owner(pg_owner);
+			return 0;
+		}
+		if (copy_from_guest_raw(&req, r, size)) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = op(&req, pg_owner);
+		if (rc)
+			break;
+	}
+	done += i;
+	if (pdone)
+		(void)copy_to_guest_raw(pdone, &done, sizeof(done));
+	put_pg_owner(pg_owner);
+	return rc;
+}
+
+static int mmu_update_req(const void *req, struct domain *pg_owner)
+{
+	return mmu_update_one(req, pg_owner);
+}
+
 /*
  * HYPERVISOR_mmu_update(reqs, count, pdone, foreigndom): apply count
  * requests; *pdone (if given) receives how many succeeded.
@@ -133,52 +206,8 @@ long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs,
 		   unsigned int count, XEN_GUEST_HANDLE_PARAM(uint) pdone,
 		   unsigned int foreigndom)
 {
-	unsigned int done = 0, i;
-	struct mmu_update req;
-	struct domain *pg_owner;
-	long rc = 0;
-
-	if (count & MMU_UPDATE_PREEMPTED) {
-		count &= ~MMU_UPDATE_PREEMPTED;
-		if (!guest_handle_is_null(pdone))
-			(void)copy_from_guest(&done, pdone, 1);
-	}
-	if (!guest_range_ok(ureqs.p, count * sizeof(*ureqs.p)))
-		return -EFAULT;
-	pg_owner = get_pg_owner(foreigndom, &rc);
-	if (!pg_owner)
-		return rc;
-
-	for (i = 0; i < count; i++) {
-		if (i && hypercall_preempt_check()) {
-			unsigned long args[4] = {
-				(unsigned long)(ureqs.p + i),
-				(count - i) | MMU_UPDATE_PREEMPTED,
-				(unsigned long)pdone.p,
-				foreigndom,
-			};
-
-			done += i;
-			if (!guest_handle_is_null(pdone))
-				(void)copy_to_guest(pdone, &done, 1);
-			hypercall_create_continuation(__HYPERVISOR_mmu_update,
-						      4, args);
-			put_pg_owner(pg_owner);
-			return 0;
-		}
-		if (copy_from_guest_offset(&req, ureqs, i, 1)) {
-			rc = -EFAULT;
-			break;
-		}
-		rc = mmu_update_one(&req, pg_owner);
-		if (rc)
-			break;
-	}
-	put_pg_owner(pg_owner);
-	done += i;
-	if (!guest_handle_is_null(pdone))
-		(void)copy_to_guest(pdone, &done, 1);
-	return rc;
+	return run_batch(__HYPERVISOR_mmu_update, ureqs.p, sizeof(*ureqs.p),
+			 count, pdone.p, foreigndom, mmu_update_req);
 }
 
 /* Make mfn the vCPU's kernel L4 (MMUEXT_NEW_BASEPTR, mov to %cr3). */
@@ -269,13 +298,74 @@ static int unpin_table(mfn_t mfn, struct domain *owner)
  * flush itself covers every vCPU as the _ALL variants do, but the mask is
  * read as in Xen, so that a bad pointer is refused.
  */
-static int check_vcpumask(const struct domain *d, const unsigned long *mask)
-{
-	unsigned long word;
+/* Whom a guest's flush request names. */
+enum flush_target { FLUSH_LOCAL, FLUSH_ALL, FLUSH_VCPUS };
 
-	for (unsigned int i = 0; i * 64 < d->max_vcpus; i++)
-		if (copy_from_guest_raw(&word, mask + i, sizeof(word)))
+/*
+ * The CPUs a guest's flush request reaches: this one, every CPU running
+ * the domain, or those running the vCPUs of the guest bitmap at mask
+ * (-EFAULT if it cannot be read).
+ */
+static int flush_cpus(const struct domain *d, enum flush_target t,
+		      const unsigned long *mask, cpumask_t *cpus)
+{
+	cpumask_t self = 1UL << smp_processor_id();
+	cpumask_t running = READ_ONCE(d->dirty_cpumask) | self;
+	unsigned long word = 0;
+
+	*cpus = t == FLUSH_LOCAL ? self : running;
+	if (t != FLUSH_VCPUS)
+		return 0;
+	*cpus = 0;
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *w = d->vcpu[i];
+
+		if (i % 64 == 0 &&
+		    copy_from_guest_raw(&word, mask + i / 64, sizeof(word)))
 			return -EFAULT;
+		if (w && ((word >> (i % 64)) & 1))
+			*cpus |= 1UL << READ_ONCE(w->processor);
+	}
+	*cpus &= running;
+	return 0;
+}
+
+/*
+ * Flush the current guest's translations of va (or all of them) from the
+ * TLBs of cpus: here by invlpg or a CR3 reload, elsewhere by shootdown.
+ */
+static void guest_tlb_flush(cpumask_t cpus, bool all, unsigned long va)
+{
+	cpumask_t self = 1UL << smp_processor_id();
+
+	if (cpus & self) {
+		if (all)
+			write_guest_cr3(current);
+		else if (guest_range_ok((void *)va, 1))
+			invlpg((void *)va);
+	}
+	if (cpus & ~self)
+		flush_tlb_mask(cpus & ~self);
+}
+
+/* The MMUEXT TLB operations. */
+static int mmuext_flush(const struct mmuext_op *op)
+{
+	const struct domain *d = current->domain;
+	bool all = op->cmd == MMUEXT_TLB_FLUSH_LOCAL ||
+		   op->cmd == MMUEXT_TLB_FLUSH_MULTI ||
+		   op->cmd == MMUEXT_TLB_FLUSH_ALL;
+	enum flush_target t = FLUSH_ALL;
+	cpumask_t cpus;
+
+	if (op->cmd == MMUEXT_TLB_FLUSH_LOCAL || op->cmd == MMUEXT_INVLPG_LOCAL)
+		t = FLUSH_LOCAL;
+	else if (op->cmd == MMUEXT_TLB_FLUSH_MULTI ||
+		 op->cmd == MMUEXT_INVLPG_MULTI)
+		t = FLUSH_VCPUS;
+	if (flush_cpus(d, t, op->arg2.vcpumask.p, &cpus))
+		return -EINVAL; /* Xen's answer to an unreadable mask */
+	guest_tlb_flush(cpus, all, op->arg1.linear_addr);
 	return 0;
 }
 
@@ -328,24 +418,12 @@ static int mmuext_one(const struct mmuext_op *op, struct domain *pg_owner)
 	case MMUEXT_NEW_BASEPTR: return pv_new_guest_cr3(v, _mfn(op->arg1.mfn));
 	case MMUEXT_NEW_USER_BASEPTR:
 		return new_user_baseptr(v, _mfn(op->arg1.mfn));
-	case MMUEXT_TLB_FLUSH_MULTI:
-	case MMUEXT_INVLPG_MULTI:
-		if (check_vcpumask(v->domain, op->arg2.vcpumask.p))
-			return -EINVAL; /* Xen's answer to an unreadable mask */
-		if (op->cmd == MMUEXT_TLB_FLUSH_MULTI)
-			write_guest_cr3(v);
-		else if (guest_range_ok((void *)op->arg1.linear_addr, 1))
-			invlpg((void *)op->arg1.linear_addr);
-		return 0;
 	case MMUEXT_TLB_FLUSH_LOCAL:
+	case MMUEXT_TLB_FLUSH_MULTI:
 	case MMUEXT_TLB_FLUSH_ALL:
-		write_guest_cr3(v); /* non-global entries: all the guest's */
-		return 0;
 	case MMUEXT_INVLPG_LOCAL:
-	case MMUEXT_INVLPG_ALL:
-		if (guest_range_ok((void *)op->arg1.linear_addr, 1))
-			invlpg((void *)op->arg1.linear_addr);
-		return 0;
+	case MMUEXT_INVLPG_MULTI:
+	case MMUEXT_INVLPG_ALL: return mmuext_flush(op);
 	case MMUEXT_FLUSH_CACHE:
 		if (!v->domain->arch.iomem_allowed)
 			return -EACCES;
@@ -360,6 +438,11 @@ static int mmuext_one(const struct mmuext_op *op, struct domain *pg_owner)
 	}
 }
 
+static int mmuext_req(const void *req, struct domain *pg_owner)
+{
+	return mmuext_one(req, pg_owner);
+}
+
 /*
  * HYPERVISOR_mmuext_op(ops, count, pdone, foreigndom): apply count
  * extended MMU operations; *pdone receives how many succeeded.
@@ -367,52 +450,8 @@ static int mmuext_one(const struct mmuext_op *op, struct domain *pg_owner)
 long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 		  XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int foreigndom)
 {
-	unsigned int done = 0, i;
-	struct mmuext_op op;
-	struct domain *pg_owner;
-	long rc = 0;
-
-	if (count & MMU_UPDATE_PREEMPTED) {
-		count &= ~MMU_UPDATE_PREEMPTED;
-		if (!guest_handle_is_null(pdone))
-			(void)copy_from_guest(&done, pdone, 1);
-	}
-	if (!guest_range_ok(uops.p, count * sizeof(*uops.p)))
-		return -EFAULT;
-	pg_owner = get_pg_owner(foreigndom, &rc);
-	if (!pg_owner)
-		return rc;
-
-	for (i = 0; i < count; i++) {
-		if (i && hypercall_preempt_check()) {
-			unsigned long args[4] = {
-				(unsigned long)(uops.p + i),
-				(count - i) | MMU_UPDATE_PREEMPTED,
-				(unsigned long)pdone.p,
-				foreigndom,
-			};
-
-			done += i;
-			if (!guest_handle_is_null(pdone))
-				(void)copy_to_guest(pdone, &done, 1);
-			hypercall_create_continuation(__HYPERVISOR_mmuext_op, 4,
-						      args);
-			put_pg_owner(pg_owner);
-			return 0;
-		}
-		if (copy_from_guest_offset(&op, uops, i, 1)) {
-			rc = -EFAULT;
-			break;
-		}
-		rc = mmuext_one(&op, pg_owner);
-		if (rc)
-			break;
-	}
-	put_pg_owner(pg_owner);
-	done += i;
-	if (!guest_handle_is_null(pdone))
-		(void)copy_to_guest(pdone, &done, 1);
-	return rc;
+	return run_batch(__HYPERVISOR_mmuext_op, uops.p, sizeof(*uops.p), count,
+			 pdone.p, foreigndom, mmuext_req);
 }
 
 /*
@@ -447,7 +486,11 @@ static long update_va_mapping(unsigned long va, uint64_t val,
 {
 	struct vcpu *v = current;
 	struct page_info *l1;
-	unsigned long vcpus;
+	unsigned long vcpus = flags & ~UVMF_FLUSHTYPE_MASK;
+	enum flush_target t = vcpus == UVMF_LOCAL ? FLUSH_LOCAL
+			      : vcpus == UVMF_ALL ? FLUSH_ALL
+						  : FLUSH_VCPUS;
+	cpumask_t cpus;
 	pte_t *pl1e;
 	long rc;
 
@@ -471,14 +514,12 @@ static long update_va_mapping(unsigned long va, uint64_t val,
 	switch (flags & UVMF_FLUSHTYPE_MASK) {
 	case UVMF_TLB_FLUSH:
 	case UVMF_INVLPG:
-		vcpus = flags & ~UVMF_FLUSHTYPE_MASK;
-		if (vcpus != UVMF_LOCAL && vcpus != UVMF_ALL &&
-		    check_vcpumask(v->domain, (const unsigned long *)vcpus))
+		if (flush_cpus(v->domain, t, (const unsigned long *)vcpus,
+			       &cpus))
 			return -EFAULT; /* the entry is written all the same */
-		if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH)
-			write_guest_cr3(v);
-		else
-			invlpg((void *)va);
+		guest_tlb_flush(cpus,
+				(flags & UVMF_FLUSHTYPE_MASK) == UVMF_TLB_FLUSH,
+				va);
 		break;
 	default: break;
 	}

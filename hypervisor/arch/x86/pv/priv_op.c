@@ -5,15 +5,15 @@
  *   in/out        ports the domain may use, if the guest's virtual IOPL
  *                 (or its I/O bitmap) allows; ports the hypervisor owns
  *                 read as all-ones and ignore writes
- *   hlt           blocks the vCPU until an event
  *   mov from CRn  the guest's view of CR0 (virtual TS), CR2, CR3, CR4
  *   mov to CRn    CR0.TS only, CR2, CR3 (switch page tables)
  *   clts, wbinvd  the virtual TS; a cache flush for domains with I/O
  *   rdmsr/wrmsr   the segment-base MSRs and a few read-only ones
  *
  * Anything else (or any of these from guest user mode, except permitted
- * I/O) is left to the caller, which bounces #GP to the guest. CPUID comes
- * here as #UD with Xen's forced-emulation prefix.
+ * I/O) is left to the caller, which bounces #GP to the guest. That
+ * includes hlt, as in Xen: a PV guest blocks with SCHEDOP_block. CPUID
+ * comes here as #UD with Xen's forced-emulation prefix.
  */
 #include <hv/lib.h>
 #include <hv/sched.h>
@@ -67,15 +67,20 @@ static int next_byte(struct insn *in)
 }
 
 /*
- * The guest's I/O permission for [port, port + bytes). Reading the bitmap
- * may switch to guest kernel mode; the caller switches back.
+ * The guest's I/O permission for [port, port + bytes). The guest kernel
+ * counts as privilege 1, or 0 with the architectural_iopl assist; user
+ * mode as 3. Reading the bitmap may switch to guest kernel mode; the
+ * caller switches back.
  */
 static bool guest_io_okay(struct vcpu *v, struct cpu_user_regs *regs,
 			  unsigned int port, unsigned int bytes)
 {
+	bool arch_iopl = v->domain->vm_assist &
+			 (1UL << VMASST_TYPE_architectural_iopl);
+	unsigned int cpl = guest_kernel_mode(v) ? (arch_iopl ? 0 : 1) : 3;
 	uint16_t bits;
 
-	if (v->arch.iopl >= (guest_kernel_mode(v) ? 1U : 3U))
+	if (v->arch.iopl >= cpl)
 		return true;
 	if (port + bytes > v->arch.iobmp_limit)
 		return false;
@@ -289,12 +294,6 @@ bool pv_emulate_privileged_op(struct cpu_user_regs *regs)
 	case 0xed:
 	case 0xee:
 	case 0xef: done = emulate_io(v, regs, &in, op); break;
-	case 0xf4: /* hlt */
-		if (!guest_kernel_mode(v))
-			return false;
-		vcpu_block();
-		done = true;
-		break;
 	case 0x0f:
 		if (!guest_kernel_mode(v))
 			return false;

@@ -9,12 +9,16 @@
  *   rcx, r11, [error code], rip, cs | saved_upcall_mask << 32, rflags,
  *   rsp, ss
  *
- * and the failsafe callback's: rcx, r11, ds, es, fs, gs, rip, cs, rflags,
- * rsp, ss. From guest user mode we first switch to guest kernel mode and
- * use the kernel stack from stack_switch; from kernel mode we use the
- * interrupted stack and clear the RPL of the saved CS, which is how the
- * guest tells the two apart. A frame that cannot be written crashes the
- * domain (and only it).
+ * and the failsafe callback's (a data selector that cannot be reloaded
+ * on a context switch): rcx, r11, ds, es, fs, gs, rip, cs, rflags, rsp,
+ * ss. A return frame the CPU refuses is not the failsafe callback's: as
+ * in Xen, the guest takes that fault where it was returning to.
+ *
+ * From guest user mode we first switch to guest kernel mode and use the
+ * kernel stack from stack_switch; from kernel mode we use the interrupted
+ * stack and clear the RPL of the saved CS, which is how the guest tells
+ * the two apart. A frame that cannot be written crashes the domain (and
+ * only it).
  */
 #include <hv/lib.h>
 #include <hv/sched.h>
@@ -145,19 +149,23 @@ void pv_deliver_failsafe(struct vcpu *v, struct cpu_user_regs *regs)
 	load_segment_selector(3, 0);
 }
 
-/* The CPU refused the guest's return frame (entry.S fixup lands here). */
+/*
+ * The CPU refused the frame of a return to the guest (entry.S): a bad
+ * CS or SS, or a non-canonical rip. As in Xen, the guest takes that fault
+ * in the context it was returning to, as if raised there: the guest frame
+ * holds that context and the fault's vector and error code.
+ */
 void pv_iret_failed(void)
 {
-	struct vcpu *v = current;
-
-	pr_warn("d%u v%u: bad return frame (rip %#lx cs %#x ss %#x)\n",
-		v->domain->domain_id, v->vcpu_id, guest_cpu_user_regs()->rip,
-		guest_cpu_user_regs()->cs, guest_cpu_user_regs()->ss);
-	pv_deliver_failsafe(v, guest_cpu_user_regs());
+	pv_do_trap(guest_cpu_user_regs());
 	exit_to_guest();
 }
 
-/* An "int n" reached us as #GP: deliver it if the trap table allows. */
+/*
+ * An "int n" reached us as #GP: deliver it if the trap table allows. Xen
+ * gives int $0x80 a gate of its own that delivers to any registered
+ * handler without checking its DPL; only a missing one raises #GP.
+ */
 static bool deliver_soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
 {
 	uint8_t insn[2];
@@ -169,6 +177,8 @@ static bool deliver_soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
 	    insn[0] != 0xcd)
 		return false;
 	ti = &v->arch.trap_ctxt[insn[1]];
+	if (insn[1] == 0x80)
+		need = 0;
 	if (!ti->address || (ti->flags & 3) < need) {
 		pv_inject_trap(v, regs, X86_EXC_GP, true,
 			       ((uint32_t)insn[1] << 3) | 2);
@@ -239,6 +249,22 @@ static bool events_pending(const struct vcpu *v)
 }
 
 /*
+ * Whether sysretq restores regs exactly as iretq would: 64-bit kernel or
+ * user code on Xen's flat ring-3 selectors (those STAR names), rcx and
+ * r11 equal to rip and rflags (so the registers sysretq uses keep their
+ * values), a canonical rip (else Intel CPUs fault in ring 0), and no RF
+ * (which sysretq clears). A hypercall returning to its caller, the
+ * common case, qualifies; a bounce or a continuation does not.
+ */
+static bool pv_can_sysret(const struct cpu_user_regs *regs)
+{
+	return regs->cs == FLAT_RING3_CS64 && regs->ss == FLAT_RING3_SS64 &&
+	       regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+	       is_canonical_address(regs->rip) &&
+	       !(regs->rflags & (X86_EFLAGS_RF | X86_EFLAGS_VM));
+}
+
+/*
  * The way back into a guest: run softirqs (which may switch to another
  * vCPU and never come back here), deliver a pending event to the event
  * callback, then return to the guest with interrupts off.
@@ -270,6 +296,8 @@ void exit_to_guest(void)
 		}
 		break;
 	}
+	if (pv_can_sysret(guest_cpu_user_regs()))
+		restore_guest_sysret(guest_cpu_user_regs());
 	restore_guest(guest_cpu_user_regs());
 }
 

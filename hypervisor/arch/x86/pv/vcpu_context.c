@@ -116,7 +116,8 @@ int arch_set_info_guest(struct vcpu *v, const struct vcpu_guest_context *c)
 		memcpy(v->arch.fpu_ctxt, c->fpu_ctxt.x,
 		       sizeof(v->arch.fpu_ctxt));
 	v->arch.virtual_ts = (c->ctrlreg[0] & X86_CR0_TS) != 0;
-	d->vm_assist = c->vm_assist;
+	if (v->vcpu_id == 0) /* Xen: only vCPU 0's context sets the assists */
+		d->vm_assist = c->vm_assist;
 	v->is_initialised = true;
 	return 0;
 

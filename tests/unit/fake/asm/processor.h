@@ -49,10 +49,12 @@ static inline void cpu_relax(void)
 
 /* What the fake CPU's TLB has been asked to do. */
 struct fake_tlb {
-	unsigned long flush_all; /* flush_tlb_all_local(): global ones too */
+	unsigned long flush_all;  /* flush_tlb_all_local(): global ones too */
 	unsigned long cr3_writes; /* write_cr3(): non-global entries */
 	unsigned long invlpgs;
 	uint64_t cr3;
+	unsigned long mask_flushes; /* flush_tlb_mask() calls (fake/cpu.c) */
+	uint64_t last_mask;	    /* and the mask of the last one */
 };
 
 extern struct fake_tlb fake_tlb;
@@ -70,6 +72,7 @@ static inline void write_cr3(uint64_t v)
 
 static inline void invlpg(const void *va)
 {
+	(void)va;
 	fake_tlb.invlpgs++;
 }
 

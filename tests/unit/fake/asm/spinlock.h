@@ -24,6 +24,7 @@ typedef struct {
 // fake/cpu.c
 void fake_lock_acquired(spinlock_t *l);
 void fake_lock_released(spinlock_t *l);
+extern void (*fake_after_unlock)(spinlock_t *l); /* a test's other CPU */
 
 static inline void spin_lock_init(spinlock_t *l)
 {

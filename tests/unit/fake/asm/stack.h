@@ -8,6 +8,8 @@
 #ifndef ASM_STACK_H
 #define ASM_STACK_H
 
+#include <stdint.h>
+
 #include <xen/xen.h>
 
 struct vcpu;

@@ -15,6 +15,12 @@ struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
 };
 
+/* Whether a is canonical with 48-bit virtual addresses. */
+static inline bool is_canonical_address(unsigned long a)
+{
+	return (unsigned long)((long)(a << 16) >> 16) == a;
+}
+
 static inline struct cpuid_regs cpuid_count(uint32_t leaf, uint32_t sub)
 {
 	struct cpuid_regs r;

@@ -43,6 +43,7 @@ void exit_to_guest(void) __noreturn;
 
 // arch/x86/entry.S
 void restore_guest(struct cpu_user_regs *regs) __noreturn;
+void restore_guest_sysret(struct cpu_user_regs *regs) __noreturn;
 
 // arch/x86/pv/traps.c
 int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs,

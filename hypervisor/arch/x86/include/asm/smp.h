@@ -21,6 +21,16 @@ struct trampoline_data {
 extern cpumask_t cpu_online_map;
 extern unsigned int nr_online_cpus;
 
+/* How many CPUs m holds (no popcnt: the build targets baseline x86_64). */
+static inline unsigned int cpumask_weight(cpumask_t m)
+{
+	unsigned int n = 0;
+
+	for (; m; m &= m - 1)
+		n++;
+	return n;
+}
+
 static inline bool cpu_online(unsigned int cpu)
 {
 	return (__atomic_load_n(&cpu_online_map, __ATOMIC_ACQUIRE) >> cpu) & 1;

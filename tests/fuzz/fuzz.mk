@@ -1,0 +1,61 @@
+# Fuzz targets: the parsers of untrusted input, built from the real
+# hypervisor sources with clang's libFuzzer, AddressSanitizer and
+# UndefinedBehaviorSanitizer. "make test-fuzz" runs every target for
+# FUZZ_TIME seconds from its seed corpus (tests/fuzz/corpus/<name>/); its
+# last line is "fuzz: N passed, N failed", one case per target, passed if
+# nothing crashed. Working corpora and crash inputs go to
+# build/tests/fuzz/. "make fuzz-corpus" regenerates the seeds.
+#
+# Included from tests/tests.mk; uses the top-level $(BUILD) and $(Q).
+
+FUZZ_DIR := tests/fuzz
+FUZZ_BUILD := $(BUILD)/tests/fuzz
+FUZZ_CC := clang
+FUZZ_TIME ?= 20
+
+FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+	-Wno-unused-parameter $(FUZZ_SANITIZE) -fno-omit-frame-pointer \
+	-DPARAVANE_HOST_TEST -D__XEN__ -Iinclude -Ihypervisor/include \
+	-Ihypervisor/arch/x86/include -MMD -MP
+
+# Each target: tests/fuzz/<name>.c and the sources it fuzzes.
+FUZZ_SRCS_fuzz_elf := lib/pv_elf.c
+
+FUZZ_NAMES := fuzz_elf
+FUZZ_TARGETS := $(patsubst %,$(FUZZ_BUILD)/%,$(FUZZ_NAMES))
+
+$(FUZZ_BUILD)/obj/%.c.o: %.c Makefile $(FUZZ_DIR)/fuzz.mk
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+define FUZZ_PROGRAM
+$(FUZZ_BUILD)/$(1): $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_DIR)/$(1).c \
+		$(FUZZ_SRCS_$(1)))
+	@echo "  FUZZLD  $$@"
+	$(Q)$(FUZZ_CC) $(FUZZ_SANITIZE) -o $$@ $$^
+endef
+$(foreach t,$(FUZZ_NAMES),$(eval $(call FUZZ_PROGRAM,$(t))))
+
+.PHONY: test-fuzz fuzz-corpus
+test-fuzz: $(FUZZ_TARGETS)
+	@$(FUZZ_DIR)/run.sh $(FUZZ_TIME) $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
+# The seeds: images built like the unit tests', and the pvguest hello
+# kernel (stripped) when it has been built.
+FUZZ_GEN_ELF := $(FUZZ_BUILD)/gen_elf_corpus
+$(FUZZ_GEN_ELF): $(FUZZ_DIR)/gen_elf_corpus.c tests/unit/elf_image.c \
+		tests/unit/elf_image.h Makefile $(FUZZ_DIR)/fuzz.mk
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -DPARAVANE_HOST_TEST \
+		-D__XEN__ -Iinclude -Ihypervisor/include -o $@ \
+		$(FUZZ_DIR)/gen_elf_corpus.c tests/unit/elf_image.c
+
+fuzz-corpus: $(FUZZ_GEN_ELF)
+	@mkdir -p $(FUZZ_DIR)/corpus/elf
+	$(Q)$(FUZZ_GEN_ELF) $(FUZZ_DIR)/corpus/elf
+	$(Q)if [ -f $(BUILD)/pvguest/hello.elf ]; then \
+		strip -o $(FUZZ_DIR)/corpus/elf/hello.elf \
+			$(BUILD)/pvguest/hello.elf; fi
