@@ -75,8 +75,7 @@ TEST(trap_table, null_clears_all)
 	EXPECT_OK(HYPERVISOR_set_trap_table(NULL));
 	ASSERT_OK(probe_install(TRAP_GP, 0, TRAP_GP));
 	if (EXPECT_PROBE(trig_int80, NULL, TRAP_GP))
-		expect_kernel_frame(true, (0x80 << 3) | 2, trig_int80_at,
-				    mask);
+		expect_kernel_frame(true, (0x80 << 3) | 2, trig_int80_at, mask);
 	probe_reset_traps();
 }
 
