@@ -127,7 +127,7 @@ static int set_alias(unsigned long va, mfn_t mfn, bool ro)
 	uint64_t pte = paddr_x(mfn_to_paddr(mfn)) | PTE_PRESENT | PTE_ACCESSED |
 		       PTE_DIRTY | (ro ? 0 : PTE_RW);
 
-	return HYPERVISOR_update_va_mapping(va, pte, UVMF_INVLPG | UVMF_LOCAL);
+	return HYPERVISOR_update_va_mapping(va, pte, UVMF_INVLPG | UVMF_ALL);
 }
 
 /* Make every kernel mapping of pfn read-only (page table) or writable. */

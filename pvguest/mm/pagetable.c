@@ -174,7 +174,8 @@ int pt_fill(mfn_t table, unsigned int first, const uint64_t *vals,
 	return 0;
 }
 
-/* Map mfn at page-aligned va with flags (MAP_FLAGS_ALLOWED), tables as needed. */
+/* Map mfn at page-aligned va with flags (MAP_FLAGS_ALLOWED), tables as needed;
+ * every vCPU shares the tables, so every vCPU forgets the old entry. */
 int map_frame(void *va, mfn_t mfn, uint64_t flags)
 {
 	unsigned long a = (unsigned long)va;
@@ -190,7 +191,7 @@ int map_frame(void *va, mfn_t mfn, uint64_t flags)
 		return rc;
 	pte = paddr_x(mfn_to_paddr(mfn)) | flags | PTE_PRESENT | PTE_ACCESSED |
 	      PTE_DIRTY;
-	return HYPERVISOR_update_va_mapping(a, pte, UVMF_INVLPG | UVMF_LOCAL);
+	return HYPERVISOR_update_va_mapping(a, pte, UVMF_INVLPG | UVMF_ALL);
 }
 
 /* Remove the mapping at va; -ENOENT if nothing is mapped there. */
@@ -207,7 +208,7 @@ int unmap(void *va)
 		return rc;
 	if (!(pte & PTE_PRESENT))
 		return -ENOENT;
-	return HYPERVISOR_update_va_mapping(a, 0, UVMF_INVLPG | UVMF_LOCAL);
+	return HYPERVISOR_update_va_mapping(a, 0, UVMF_INVLPG | UVMF_ALL);
 }
 
 static int mmuext_one(unsigned int cmd, unsigned long arg1)

@@ -77,7 +77,7 @@ static int set_boot_alias(unsigned long first, unsigned long count,
 		unsigned long va = KERNEL_VIRT_BASE + (pfn << PAGE_SHIFT);
 		int rc = HYPERVISOR_update_va_mapping(
 			va, mfns ? data_pte(mfns[pfn - first]) : 0,
-			UVMF_INVLPG | UVMF_LOCAL);
+			UVMF_INVLPG | UVMF_ALL);
 
 		if (rc)
 			return rc;

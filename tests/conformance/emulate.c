@@ -10,9 +10,11 @@
  * as #GP(0). The same instructions from guest user mode are in
  * usermode.c.
  */
+#include "harness/probe.h"
 #include "harness/test.h"
 
 #include <guest/hypercall.h>
+#include <guest/irqflags.h>
 #include <guest/memlayout.h>
 #include <guest/mm.h>
 #include <guest/pagetable.h>
@@ -252,6 +254,9 @@ TEST(privop, msr_fs_base)
 /* GS_BASE is the kernel's (active) base, SHADOW_GS_BASE the user's. */
 TEST(privop, msr_gs_bases)
 {
+	struct gs_loan loan;
+
+	gs_borrow(&loan);
 	wrmsr(MSR_GS_BASE, (uint64_t)gs_data);
 	EXPECT_EQ(rdmsr(MSR_GS_BASE), (uint64_t)gs_data);
 	EXPECT_EQ(read_gs0(), gs_data[0]);
@@ -262,6 +267,7 @@ TEST(privop, msr_gs_bases)
 	wrmsr(MSR_GS_BASE, 0);
 	EXPECT_EQ(rdmsr(MSR_GS_BASE), 0);
 	EXPECT_EQ(rdmsr(MSR_SHADOW_GS_BASE), 0);
+	gs_give_back(&loan);
 }
 
 static void rdmsr_unknown(void *unused)
@@ -478,6 +484,9 @@ TEST(segbase, fs)
 /* In kernel mode the kernel GS base is the active one. */
 TEST(segbase, gs_kernel)
 {
+	struct gs_loan loan;
+
+	gs_borrow(&loan);
 	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL,
 					      (unsigned long)gs_data));
 	EXPECT_EQ(read_gs0(), gs_data[0]);
@@ -485,8 +494,7 @@ TEST(segbase, gs_kernel)
 					      (unsigned long)fs_data));
 	EXPECT_EQ(read_gs0(), gs_data[0]);
 	EXPECT_EQ(rdmsr(MSR_SHADOW_GS_BASE), (uint64_t)fs_data);
-	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0));
-	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0));
+	gs_give_back(&loan);
 }
 
 TEST(segbase, noncanonical)
@@ -518,6 +526,9 @@ static uint16_t read_gs_sel(void)
  */
 TEST(segbase, gs_user_sel)
 {
+	struct gs_loan loan;
+
+	gs_borrow(&loan);
 	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL,
 					      (unsigned long)gs_data));
 	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL,
@@ -527,7 +538,7 @@ TEST(segbase, gs_user_sel)
 	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0));
 	EXPECT_EQ(read_gs_sel(), 0);
 	EXPECT_EQ(read_gs0(), gs_data[0]);
-	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0));
+	gs_give_back(&loan);
 }
 
 static void hlt(void *unused)
@@ -537,11 +548,13 @@ static void hlt(void *unused)
 
 /*
  * hlt is not emulated for PV guests (they block with SCHEDOP_block): it
- * is #GP(0) even with an event pending, which would end a block at once.
+ * is #GP(0) even with an event pending, which would end a block at once,
+ * and it leaves the event mask alone.
  */
 TEST(privop, hlt_refused)
 {
 	vcpu_info_t *vi = this_vcpu_info();
+	unsigned long flags = local_irq_save();
 	struct fault_info fi;
 
 	WRITE_ONCE(vi->evtchn_upcall_pending, 1);
@@ -549,4 +562,5 @@ TEST(privop, hlt_refused)
 		EXPECT_EQ(fi.error_code, 0);
 	EXPECT_EQ(READ_ONCE(vi->evtchn_upcall_mask), 1);
 	WRITE_ONCE(vi->evtchn_upcall_pending, 0);
+	local_irq_restore(flags);
 }

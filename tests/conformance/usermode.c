@@ -372,8 +372,10 @@ TEST(user, gs_base_swap)
 {
 	static uint64_t gs_kernel[2] = {0x6b6b6b6b47534b4bUL, 0};
 	static uint64_t gs_user[2] = {0x7575757547535555UL, 0};
+	struct gs_loan loan;
 
 	user_setup(KERNEL_SP);
+	gs_borrow(&loan);
 	ASSERT_OK(probe_set_callback(CALLBACKTYPE_syscall, 0, PROBE_SYSCALL));
 	ASSERT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL,
 					      (unsigned long)gs_kernel));
@@ -387,8 +389,7 @@ TEST(user, gs_base_swap)
 	EXPECT_EQ(probe_id, PROBE_SYSCALL);
 	EXPECT_EQ(probe_regs[PR_RDX], gs_user[0]);
 	EXPECT_EQ(probe_gs_val, gs_kernel[0]);
-	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0));
-	EXPECT_OK(HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0));
+	gs_give_back(&loan);
 	user_teardown();
 }
 

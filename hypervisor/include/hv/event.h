@@ -39,7 +39,8 @@ struct evtchn {
 	} u;
 };
 
-#define EVTCHNS_PER_BUCKET 128
+/* As in Xen 4.17, ports come into use (become valid) 64 at a time. */
+#define EVTCHNS_PER_BUCKET 64
 #define NR_EVTCHN_BUCKETS (EVTCHN_2L_NR_CHANNELS / EVTCHNS_PER_BUCKET)
 #define DEFAULT_MAX_EVTCHNS 1024 /* ports 0..1023 for an ordinary domain */
 

@@ -9,6 +9,8 @@
 #include "probe.h"
 
 #include <guest/hypercall.h>
+#include <guest/irqflags.h>
+#include <guest/percpu.h>
 #include <guest/traps.h>
 #include <xen/callback.h>
 
@@ -155,4 +157,17 @@ void probe_reset_traps(void)
 	set_callback(CALLBACKTYPE_syscall, 0, 0);
 	set_callback(CALLBACKTYPE_syscall32, 0, 0);
 	set_callback(CALLBACKTYPE_sysenter, 0, 0);
+}
+
+void gs_borrow(struct gs_loan *l)
+{
+	l->irq_flags = local_irq_save();
+	l->kernel_base = (unsigned long)this_cpu();
+}
+
+void gs_give_back(const struct gs_loan *l)
+{
+	(void)HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0);
+	(void)HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, l->kernel_base);
+	local_irq_restore(l->irq_flags);
 }

@@ -82,4 +82,17 @@ int probe_install(unsigned int vector, unsigned int flags, unsigned int id);
 void probe_reset_traps(void);
 int probe_set_callback(unsigned int type, unsigned int flags, unsigned int id);
 
+/*
+ * For tests that repoint the GS bases: pvguest finds its per-vCPU data
+ * through the kernel GS base, so no event handler may run while a test
+ * has it elsewhere. gs_borrow() masks events and remembers the base;
+ * gs_give_back() restores both bases (the user one to 0) and the mask.
+ */
+struct gs_loan {
+	unsigned long kernel_base, irq_flags;
+};
+
+void gs_borrow(struct gs_loan *l);
+void gs_give_back(const struct gs_loan *l);
+
 #endif /* CONFORMANCE_PROBE_H */
