@@ -1,10 +1,9 @@
 /*
  * How dom0's toolstack waits: for console input (VIRQ_CONSOLE), for a
- * domain's shutdown or death (VIRQ_DOM_EXC), for a peer's notification,
- * or for a deadline. Until pvguest has an events API this is done with
- * the event channels bound here and SCHEDOP_poll, which works with
- * events masked (tools/ctrl/wait.c is the one file to change when the
- * events API arrives).
+ * domain's shutdown or death (VIRQ_DOM_EXC), or for a deadline. The
+ * ports are bound through pvguest's events API with a handler that
+ * records the notification and wakes the waiting thread
+ * (tools/ctrl/wait.c); time is pvguest's system time.
  */
 #ifndef CTRL_WAIT_H
 #define CTRL_WAIT_H
