@@ -2,30 +2,38 @@
  * The demo domU: two of these ping-pong over an event channel that dom0
  * set up between them (see tools/xl/etc/demo-a.cfg and demo-b.cfg).
  *
- *   evtchn_port=P              (A) P is our port, left unbound for B by
- *                              dom0; we answer every notification on it
+ *   evtchn_port=P                (A) P is our port, left unbound for B
+ *                                by dom0; we answer every ping on it
  *   evtchn_peer=D evtchn_port=P  (B) bind to port P of domain D and
- *                              ping it; each answer is one round trip
- *   (neither)                  ping-pong with ourselves over a loopback
- *                              channel
- *   rounds=N                   round trips to make (default 1000)
- *   done=poweroff              B: power off after the rounds (tests)
+ *                                ping it; each answer is a round trip
+ *   (neither)                    ping-pong with ourselves over a
+ *                                loopback channel
+ *   rounds=N                     round trips to make (default 1000)
+ *   done=poweroff                B: power off after the rounds (tests)
  *
- * Progress goes to the console (on Xen a domU's console_io output is
- * refused, which changes nothing else). After the rounds both sides stay
- * up, waiting on their port, so "xl list" shows them. Waiting is
- * SCHEDOP_poll with events masked.
+ * Each port's handler counts its notifications and wakes the main
+ * thread, which waits on a wait queue for the count it expects
+ * (pvguest's events API). Progress goes to the console; on Xen a domU's
+ * console_io output is refused, which changes nothing else. After the
+ * rounds both sides stay up, so "xl list" shows them.
  */
 #include <guest/app.h>
 #include <guest/cmdline.h>
 #include <guest/console.h>
-#include <guest/hypercall.h>
-#include <guest/shared_info.h>
+#include <guest/events.h>
+#include <guest/sched.h>
 #include <guest/shutdown.h>
 #include <paravane/string.h>
 
 #define DEFAULT_ROUNDS 1000
 #define REPORTS 4
+
+/* Notifications seen on a port, and what the main thread has used. */
+struct counter {
+	unsigned long seen, used;
+};
+
+static struct waitq wq = WAITQ_INIT;
 
 static unsigned long option(const char *key, unsigned long def)
 {
@@ -39,99 +47,74 @@ static unsigned long option(const char *key, unsigned long def)
 	return *end ? def : v;
 }
 
-/* Consume a notification on port; whether there was one. */
-static bool take_pending(evtchn_port_t port)
+static void on_event(evtchn_port_t port, void *arg)
 {
-	xen_ulong_t *word = &HYPERVISOR_shared_info->evtchn_pending[port / 64];
-	xen_ulong_t bit = 1UL << (port % 64);
+	struct counter *c = arg;
 
-	return __atomic_fetch_and(word, ~bit, __ATOMIC_SEQ_CST) & bit;
+	__atomic_fetch_add(&c->seen, 1, __ATOMIC_SEQ_CST);
+	wake_up(&wq);
 }
 
-/* Wait for a notification on port and consume it. */
-static void wait_port(evtchn_port_t port)
+/* Wait for a notification counted in c, and use it up. */
+static void wait_for(struct counter *c)
 {
-	struct sched_poll poll = {.nr_ports = 1};
-
-	set_xen_guest_handle(poll.ports, &port);
-	while (!take_pending(port))
-		HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+	wait_event(wq, __atomic_load_n(&c->seen, __ATOMIC_SEQ_CST) > c->used);
+	c->used++;
 }
 
-static int notify(evtchn_port_t port)
+static unsigned long every(unsigned long rounds)
 {
-	struct evtchn_send s = {.port = port};
-
-	return HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+	return rounds / REPORTS ? rounds / REPORTS : 1;
 }
 
-static int bind(domid_t dom, evtchn_port_t remote, evtchn_port_t *local)
-{
-	struct evtchn_bind_interdomain b = {
-		.remote_dom = dom,
-		.remote_port = remote,
-	};
-	int rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &b);
-
-	if (!rc)
-		*local = b.local_port;
-	return rc;
-}
-
-/* A: answer every ping on our port, forever. */
+/* A: answer every ping on port, forever. */
 static void __noreturn serve(evtchn_port_t port, unsigned long rounds)
 {
+	static struct counter c;
 	unsigned long n = 0;
 
+	/* dom0 opened the port for us: adopt it. */
+	evtchn_set_cpu(port, 0);
+	evtchn_set_handler(port, on_event, &c);
+	evtchn_unmask(port);
 	printk("pingpong: serving on port %u\n", port);
 	for (;;) {
-		wait_port(port);
-		notify(port);
-		if (++n % (rounds / REPORTS ? rounds / REPORTS : 1) == 0)
+		wait_for(&c);
+		evtchn_notify(port);
+		if (++n % every(rounds) == 0)
 			printk("pingpong: answered %lu pings\n", n);
 	}
 }
 
 /*
- * B: ping rounds times on port, waiting for each answer there. With a
- * loopback channel (far is its other end, 0 otherwise) we answer too.
+ * B: ping rounds times on port, counting answers in c. With a loopback
+ * channel, far is its other end (counted in fc), and we answer too.
  */
-static int ping(evtchn_port_t port, evtchn_port_t far, unsigned long rounds)
+static int ping(evtchn_port_t port, struct counter *c, evtchn_port_t far,
+		struct counter *fc, unsigned long rounds)
 {
 	for (unsigned long n = 1; n <= rounds; n++) {
-		int rc = notify(port);
+		int rc = evtchn_notify(port);
 
 		if (!rc && far) {
-			wait_port(far);
-			rc = notify(far);
+			wait_for(fc);
+			rc = evtchn_notify(far);
 		}
 		if (rc) {
 			printk("pingpong: send failed (%d)\n", rc);
 			return rc;
 		}
-		wait_port(port);
-		if (n % (rounds / REPORTS ? rounds / REPORTS : 1) == 0)
+		wait_for(c);
+		if (n % every(rounds) == 0)
 			printk("pingpong: %lu round trips\n", n);
 	}
 	return 0;
 }
 
-/* A channel from us to ourselves: *local and its other end *far. */
-static int loopback(evtchn_port_t *local, evtchn_port_t *far)
-{
-	struct evtchn_alloc_unbound a = {.dom = DOMID_SELF,
-					 .remote_dom = DOMID_SELF};
-	int rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
-
-	if (rc)
-		return rc;
-	*far = a.port;
-	return bind(DOMID_SELF, a.port, local);
-}
-
-/* Ping-pong as the command line says, then wait on the port for good. */
+/* Ping-pong as the command line says, then stay up. */
 int app_main(void)
 {
+	static struct counter c, fc;
 	unsigned long rounds = option("rounds", DEFAULT_ROUNDS);
 	unsigned long port = option("evtchn_port", 0);
 	unsigned long peer = option("evtchn_peer", DOMID_INVALID);
@@ -143,7 +126,8 @@ int app_main(void)
 	if (port && peer == DOMID_INVALID)
 		serve((evtchn_port_t)port, rounds);
 	if (port) {
-		rc = bind((domid_t)peer, (evtchn_port_t)port, &local);
+		rc = evtchn_bind_interdomain((domid_t)peer, (evtchn_port_t)port,
+					     on_event, &c, &local);
 		if (rc) {
 			printk("pingpong: cannot bind to d%lu port %lu (%d)\n",
 			       peer, port, rc);
@@ -152,7 +136,10 @@ int app_main(void)
 		printk("pingpong: port %u bound to d%lu port %lu\n", local,
 		       peer, port);
 	} else {
-		rc = loopback(&local, &far);
+		rc = evtchn_alloc_unbound(DOMID_SELF, on_event, &fc, &far);
+		if (!rc)
+			rc = evtchn_bind_interdomain(DOMID_SELF, far, on_event,
+						     &c, &local);
 		if (rc) {
 			printk("pingpong: no loopback channel (%d)\n", rc);
 			return EXIT_FAILED;
@@ -161,9 +148,9 @@ int app_main(void)
 		       "ports %u and %u\n",
 		       local, far);
 	}
-	/* Binding notifies the new port once, in case one was lost. */
-	take_pending(local);
-	rc = ping(local, far, rounds);
+	/* Binding notifies the new port once, in case a send was lost. */
+	c.used = __atomic_load_n(&c.seen, __ATOMIC_SEQ_CST);
+	rc = ping(local, &c, far, &fc, rounds);
 	if (rc)
 		return EXIT_FAILED;
 	if (cmdline_is("done", "poweroff")) {
@@ -172,6 +159,6 @@ int app_main(void)
 		return EXIT_OK;
 	}
 	printk("pingpong: done, %lu round trips; idle\n", rounds);
-	for (;;)
-		wait_port(local);
+	wait_event(wq, false);
+	return EXIT_OK;
 }

@@ -44,7 +44,7 @@ XL_PATTERNS = [
     r"^domain 2 \(ping-b\) shut down: poweroff$",
     r"^domain 2 \(ping-b\): on_poweroff = destroy$",
     r"^wait: domain 2 is gone$",
-    r"^Domain-0 +0 +128 +1 +r----- ",
+    r"^Domain-0 +0 +128 +\d +r----- ",
     r"^ping-a +1 +8 +1 +[-r][-b]---- ",
     r"^ping-a +1 +0 +0 +[-r][-b]- +\d+\.\d  0 / all$",
     r"^ping-a +1 +256 +0$",
