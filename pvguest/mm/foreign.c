@@ -136,7 +136,7 @@ int foreign_map(domid_t domid, const xen_pfn_t *mfns, unsigned long count,
 		return (int)first;
 	for (unsigned long i = 0; i < count && !rc; i += BATCH) {
 		unsigned long n = count - i < BATCH ? count - i : BATCH;
-		uint64_t vals[BATCH];
+		uint64_t vals[BATCH] = {0};
 		unsigned long done;
 
 		for (unsigned long j = 0; j < n; j++)
