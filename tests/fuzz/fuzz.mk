@@ -21,14 +21,20 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 
 # Each target: tests/fuzz/<name>.c and the sources it fuzzes.
 FUZZ_SRCS_fuzz_elf := lib/pv_elf.c
+FUZZ_SRCS_fuzz_cpio := tools/ctrl/cpio.c
+FUZZ_SRCS_fuzz_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
 
-FUZZ_NAMES := fuzz_elf
+FUZZ_NAMES := fuzz_elf fuzz_cpio fuzz_xlcfg
 FUZZ_TARGETS := $(patsubst %,$(FUZZ_BUILD)/%,$(FUZZ_NAMES))
 
 $(FUZZ_BUILD)/obj/%.c.o: %.c Makefile $(FUZZ_DIR)/fuzz.mk
 	@mkdir -p $(dir $@)
 	@echo "  FUZZCC  $<"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+# dom0's toolstack parsers see the toolstack headers.
+$(FUZZ_BUILD)/obj/tools/%.c.o $(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_cpio.c.o \
+$(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_xlcfg.c.o: FUZZ_CFLAGS += -Itools/include
 
 define FUZZ_PROGRAM
 $(FUZZ_BUILD)/$(1): $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_DIR)/$(1).c \

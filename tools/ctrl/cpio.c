@@ -96,6 +96,8 @@ int cpio_next(const struct cpio_archive *a, size_t *cursor,
 	    !memcmp(e->name, TRAILER, e->name_len))
 		return 0;
 	*cursor = pad4(data_off + size);
+	if (*cursor > a->len) /* the last entry's padding may be missing */
+		*cursor = a->len;
 	return 1;
 }
 
