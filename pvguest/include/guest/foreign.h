@@ -6,7 +6,8 @@
  * checks that the caller is privileged and that the frames belong to
  * domid. A writable mapping holds a writable type reference on each
  * frame, so frames that are to become page tables of domid must be
- * unmapped before the domain's tables are pinned.
+ * unmapped before the domain's tables are pinned. The window is one
+ * thread's (dom0's toolstack runs on one): calls are not serialised.
  */
 #ifndef GUEST_FOREIGN_H
 #define GUEST_FOREIGN_H
