@@ -254,13 +254,17 @@ static long vcpuaffinity(struct domain *d, struct xen_domctl *op, bool set)
 static long scheduler_op(struct domain *d, struct xen_domctl *op)
 {
 	struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
+	uint16_t weight, cap;
 
 	if (s->sched_id != XEN_SCHEDULER_CREDIT)
 		return -EINVAL;
 	switch (s->cmd) {
 	case XEN_DOMCTL_SCHEDOP_putinfo:
-		return csched_set_params(d, s->u.credit.weight,
-					 s->u.credit.cap);
+		/* As Xen: a cap of 0xffff (like a weight of 0) keeps it. */
+		csched_get_params(d, &weight, &cap);
+		if (s->u.credit.cap != (uint16_t)~0U)
+			cap = s->u.credit.cap;
+		return csched_set_params(d, s->u.credit.weight, cap);
 	case XEN_DOMCTL_SCHEDOP_getinfo:
 		csched_get_params(d, &s->u.credit.weight, &s->u.credit.cap);
 		return 0;
