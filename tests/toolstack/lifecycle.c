@@ -132,6 +132,13 @@ TEST(lifecycle, a_built_domain_is_described_by_the_domctls)
 	EXPECT_OK(ctrl_sched_credit_get(bi.domid, &sc));
 	EXPECT_EQ(sc.weight, 512);
 	EXPECT_EQ(sc.cap, 25);
+	/* A weight of 0 and a cap of 0xffff change nothing (Xen's rule). */
+	sc = (struct xen_domctl_sched_credit){.weight = 0, .cap = 0xffff};
+	EXPECT_OK(ctrl_sched_credit_put(bi.domid, &sc));
+	sc = (struct xen_domctl_sched_credit){0};
+	EXPECT_OK(ctrl_sched_credit_get(bi.domid, &sc));
+	EXPECT_EQ(sc.weight, 512);
+	EXPECT_EQ(sc.cap, 25);
 
 	/* Paused by the toolstack until unpaused; then it runs. */
 	EXPECT_OK(ctrl_unpausedomain(bi.domid));
