@@ -174,6 +174,18 @@ static struct vcpu *domctl_vcpu(struct domain *d, uint32_t id, long *rc)
 	return d->vcpu[id];
 }
 
+/*
+ * As Xen's domain_pause(), which returns only once every vCPU of d is
+ * off its CPU: the caller may then rely on it (read its vCPU state, see
+ * it neither running nor runnable). Its CPUs deschedule it at once.
+ */
+static void wait_until_descheduled(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		while (d->vcpu[i] && READ_ONCE(d->vcpu[i]->is_running))
+			cpu_relax();
+}
+
 static long vcpucontext(struct domain *d, struct xen_domctl *op, bool set)
 {
 	struct xen_domctl_vcpucontext *vc = &op->u.vcpucontext;
@@ -181,14 +193,36 @@ static long vcpucontext(struct domain *d, struct xen_domctl *op, bool set)
 	struct vcpu *v;
 	long rc = 0;
 
-	if (!(v = domctl_vcpu(d, vc->vcpu, &rc)))
-		return set ? -EINVAL : rc; /* setvcpucontext: -EINVAL */
-	if (!d->controller_paused || v->is_running)
-		return -EBUSY; /* only a paused domain's vCPU */
+	/* Xen: -EINVAL for a vCPU out of range, not created, or the caller. */
+	if (vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) ||
+	    v == current)
+		return -EINVAL;
+	if (set && (!d->controller_paused || v->is_running))
+		return -EBUSY; /* loaded only into a paused domain's vCPU */
+	if (!set && !v->is_initialised)
+		return -ENODATA; /* as Xen: no context to read yet */
 	c = xmalloc(struct vcpu_guest_context);
 	if (!c)
 		return -ENOMEM;
-	if (set) {
+	if (!set) {
+		/* Xen pauses the vCPU while it reads; this pauses another
+		 * domain, and reads a vCPU of the caller's own only while
+		 * it is not running. */
+		bool pause = d != current->domain;
+
+		if (pause) {
+			domain_pause(d);
+			wait_until_descheduled(d);
+		}
+		if (READ_ONCE(v->is_running))
+			rc = -EBUSY;
+		else
+			arch_get_info_guest(v, c);
+		if (pause)
+			domain_unpause(d);
+		if (!rc && copy_to_guest_raw(vc->ctxt.p, c, sizeof(*c)))
+			rc = -EFAULT;
+	} else {
 		if (copy_from_guest_raw(c, vc->ctxt.p, sizeof(*c))) {
 			rc = -EFAULT;
 		} else {
@@ -196,10 +230,6 @@ static long vcpucontext(struct domain *d, struct xen_domctl *op, bool set)
 			if (!rc && (c->flags & VGCF_online))
 				v->pause_flags &= ~VPF_down;
 		}
-	} else {
-		arch_get_info_guest(v, c);
-		if (copy_to_guest_raw(vc->ctxt.p, c, sizeof(*c)))
-			rc = -EFAULT;
 	}
 	xfree(c);
 	return rc;
@@ -285,18 +315,6 @@ static long hypercall_init(struct domain *d, uint64_t gmfn)
 	fill_hypercall_page(mfn_to_virt(m));
 	put_page_and_type(pg);
 	return 0;
-}
-
-/*
- * As Xen's domain_pause(), which returns only once every vCPU of d is
- * off its CPU: the caller may then rely on it (read its vCPU state, see
- * it neither running nor runnable). Its CPUs deschedule it at once.
- */
-static void wait_until_descheduled(struct domain *d)
-{
-	for (unsigned int i = 0; i < d->max_vcpus; i++)
-		while (d->vcpu[i] && READ_ONCE(d->vcpu[i]->is_running))
-			cpu_relax();
 }
 
 /* The commands that act on an existing domain d. */
