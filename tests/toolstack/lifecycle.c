@@ -121,6 +121,8 @@ TEST(lifecycle, a_built_domain_is_described_by_the_domctls)
 	EXPECT_FALSE(vi.online);
 	EXPECT_ERR(ctrl_getvcpuinfo(bi.domid, 2, &vi), -EINVAL);
 	EXPECT_ERR(ctrl_getvcpucontext(bi.domid, 2, ctxt), -EINVAL);
+	/* vCPU 1 exists but was never given a context. */
+	EXPECT_ERR(ctrl_getvcpucontext(bi.domid, 1, ctxt), -ENODATA);
 	EXPECT_ERR(ctrl_setvcpuaffinity(bi.domid, 2, 1), -EINVAL);
 
 	/* Affinity and credit settings read back as set. */
@@ -144,6 +146,9 @@ TEST(lifecycle, a_built_domain_is_described_by_the_domctls)
 	EXPECT_OK(ctrl_unpausedomain(bi.domid));
 	ASSERT_OK(ctrl_getdomaininfo(bi.domid, &info));
 	EXPECT_FALSE(info.flags & XEN_DOMINF_paused);
+	/* A running vCPU's context can be read too (Xen pauses it). */
+	EXPECT_OK(ctrl_getvcpucontext(bi.domid, 0, ctxt));
+	EXPECT_TRUE(ctxt->flags & VGCF_online);
 	EXPECT_OK(ctrl_pausedomain(bi.domid));
 	ASSERT_OK(ctrl_getdomaininfo(bi.domid, &info));
 	EXPECT_TRUE(info.flags & XEN_DOMINF_paused);
