@@ -10,6 +10,13 @@
  *                    events: each trip wakes it and interrupts vCPU 0
  *                    (skipped with one vCPU)
  *
+ * and how late a timer wakes a sleeping thread:
+ *
+ *   timer_lateness   a thread sleeps until a deadline 1 ms ahead (a
+ *                    one-shot timer, VIRQ_TIMER, the vCPU blocked
+ *                    meanwhile); nanoseconds from the deadline to the
+ *                    thread running again (in ns, not cycles)
+ *
  * The round trip between two domains needs a second domain and is in
  * the toolstack's benchmarks.
  */
@@ -17,10 +24,13 @@
 #include <guest/percpu.h>
 #include <guest/console.h>
 #include <guest/processor.h>
+#include <guest/sched.h>
+#include <guest/time.h>
 
 #include "hvbench.h"
 
 #define TRIPS 5000
+#define SLEEPS 20
 
 static evtchn_port_t near_end, far_end;
 static volatile unsigned long replies;
@@ -101,5 +111,24 @@ int bench_evtchn_vcpus(void)
 	}
 	time_trips("evtchn_vcpus");
 	close_loopback();
+	return 0;
+}
+
+int bench_timer_lateness(void)
+{
+	uint64_t per[REPS];
+
+	for (int r = 0; r < REPS; r++) {
+		uint64_t late = 0;
+
+		for (int i = 0; i < SLEEPS; i++) {
+			uint64_t deadline = time_now() + NSEC_PER_MSEC;
+
+			sleep_until(deadline);
+			late += time_now() - deadline;
+		}
+		per[r] = late / SLEEPS;
+	}
+	bench_report("timer_lateness", per);
 	return 0;
 }

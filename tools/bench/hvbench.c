@@ -9,7 +9,7 @@
  *   trap_bounce      int3 bounced to a handler that returns straight away
  *                    through the iret hypercall
  *
- * and the event-channel round trips of bench_events.c.
+ * and the event-channel round trips and timer lateness of bench_events.c.
  *
  * Each figure is the median of REPS repetitions, and every repetition is
  * printed too: "bench <name> <rep> <cycles>" and "bench <name> median
@@ -156,7 +156,8 @@ int app_main(void)
 	printk("hvbench: %d repetitions, TSC cycles per operation\n", REPS);
 	bench_null_hypercall();
 	if (bench_mmu_update() || bench_trap_bounce() ||
-	    bench_evtchn_loopback() || bench_evtchn_vcpus())
+	    bench_evtchn_loopback() || bench_evtchn_vcpus() ||
+	    bench_timer_lateness())
 		return EXIT_FAILED;
 	printk("hvbench: done\n");
 	return EXIT_OK;
