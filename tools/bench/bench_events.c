@@ -51,8 +51,8 @@ static int open_loopback(void)
 	int rc = evtchn_alloc_unbound(DOMID_SELF, on_near, NULL, &near_end);
 
 	if (!rc)
-		rc = evtchn_bind_interdomain(DOMID_SELF, near_end, on_far,
-					     NULL, &far_end);
+		rc = evtchn_bind_interdomain(DOMID_SELF, near_end, on_far, NULL,
+					     &far_end);
 	if (rc)
 		printk("hvbench: loopback channel: %d\n", rc);
 	return rc;

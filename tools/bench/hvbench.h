@@ -1,7 +1,7 @@
 /*
- * hvbench's parts: each benchmark times an operation (in TSC cycles, or ns
- * where it says so) over
- * REPS repetitions and reports them with bench_report().
+ * hvbench's parts: each benchmark times an operation (in TSC cycles, or
+ * ns where it says so) over REPS repetitions and reports them with
+ * bench_report().
  */
 #ifndef BENCH_HVBENCH_H
 #define BENCH_HVBENCH_H
