@@ -5,12 +5,15 @@
 BENCH_BUILD := $(BUILD)/bench
 HVBENCH_ELF := $(BENCH_BUILD)/hvbench.elf
 
-$(HVBENCH_ELF): $(PVG_OBJ)/tools/bench/hvbench.c.o $(PVG_LINK_DEPS)
+HVBENCH_OBJS := $(PVG_OBJ)/tools/bench/hvbench.c.o \
+	$(PVG_OBJ)/tools/bench/bench_events.c.o
+
+$(HVBENCH_ELF): $(HVBENCH_OBJS) $(PVG_LINK_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(call pvguest_link,$<)
+	$(Q)$(call pvguest_link,$(HVBENCH_OBJS))
 
-.SECONDARY: $(PVG_OBJ)/tools/bench/hvbench.c.o
+.SECONDARY: $(HVBENCH_OBJS)
 
 .PHONY: bench
 bench: deps

@@ -9,6 +9,8 @@
  *   trap_bounce      int3 bounced to a handler that returns straight away
  *                    through the iret hypercall
  *
+ * and the event-channel round trips and timer lateness of bench_events.c.
+ *
  * Each figure is the median of REPS repetitions, and every repetition is
  * printed too: "bench <name> <rep> <cycles>" and "bench <name> median
  * <cycles>". The run ends through exit=port or the shutdown code.
@@ -24,7 +26,7 @@
 #include <guest/shutdown.h>
 #include <guest/traps.h>
 
-#define REPS 7
+#include "hvbench.h"
 #define NULL_CALLS 20000
 #define BATCH 512
 #define MMU_ROUNDS 20
@@ -54,7 +56,7 @@ static void sort(uint64_t *v, int n)
 		}
 }
 
-static void report(const char *name, uint64_t *per_op)
+void bench_report(const char *name, uint64_t *per_op)
 {
 	for (int r = 0; r < REPS; r++)
 		printk("bench %s %d %lu\n", name, r, per_op[r]);
@@ -73,7 +75,7 @@ static void bench_null_hypercall(void)
 			HYPERVISOR_xen_version(XENVER_version, NULL);
 		per[r] = (rdtsc() - t0) / NULL_CALLS;
 	}
-	report("null_hypercall", per);
+	bench_report("null_hypercall", per);
 }
 
 static int bench_mmu_update(void)
@@ -117,7 +119,7 @@ static int bench_mmu_update(void)
 		}
 		per[r] = (rdtsc() - t0) / (MMU_ROUNDS * 2 * BATCH);
 	}
-	report("mmu_update", per);
+	bench_report("mmu_update", per);
 	free_frames(first, BATCH);
 	return 0;
 }
@@ -144,7 +146,7 @@ static int bench_trap_bounce(void)
 		per[r] = (rdtsc() - t0) / TRAPS;
 	}
 	traps_init(); /* the kernel's own table again */
-	report("trap_bounce", per);
+	bench_report("trap_bounce", per);
 	return 0;
 }
 
@@ -153,7 +155,9 @@ int app_main(void)
 {
 	printk("hvbench: %d repetitions, TSC cycles per operation\n", REPS);
 	bench_null_hypercall();
-	if (bench_mmu_update() || bench_trap_bounce())
+	if (bench_mmu_update() || bench_trap_bounce() ||
+	    bench_evtchn_loopback() || bench_evtchn_vcpus() ||
+	    bench_timer_lateness())
 		return EXIT_FAILED;
 	printk("hvbench: done\n");
 	return EXIT_OK;
