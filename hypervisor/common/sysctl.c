@@ -39,7 +39,7 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 	pi->threads_per_core = 1;
 	pi->cores_per_socket = nr_online_cpus;
 	pi->nr_cpus = nr_online_cpus;
-	pi->max_cpu_id = NR_CPUS - 1;
+	pi->max_cpu_id = nr_online_cpus - 1; /* CPUs are numbered densely */
 	pi->nr_nodes = 1;
 	pi->cpu_khz = (uint32_t)(tsc_hz() / 1000);
 	pi->capabilities = XEN_SYSCTL_PHYSCAP_pv;
