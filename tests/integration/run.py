@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-from paravane_test import (EXIT_FAILURE, EXIT_PANIC, EXIT_SUCCESS, case, expect_absent,  # noqa: E402
+from paravane_test import (CaseFailure, EXIT_FAILURE, EXIT_PANIC, EXIT_SUCCESS, case, expect_absent,  # noqa: E402
                            expect_lines, expect_order, expect_status, run_suite)
 
 
@@ -212,6 +212,17 @@ def guest(ctx, name):
     if name == "hello":
         return os.path.join(ctx.build, "pvguest", "hello.elf")
     return os.path.join(ctx.build, "tests", "integration", name + ".elf")
+
+
+@case
+def dom0_power_off_powers_the_machine_off(ctx):
+    # No debug_exit: QEMU ends because the machine entered ACPI S5.
+    b = ctx.boot_hypervisor("", modules=[(guest(ctx, "hello"), "")])
+    if b.timed_out or b.status != 0:
+        raise CaseFailure("expected QEMU to power off, got %s" % b.describe())
+    expect_order(b, r"^\(PV\) Domain 0 shut down: power off \(reason 0\)$",
+                 r"^\(PV\) dom0 has powered off; powering off\.$")
+    expect_absent(b, r"ACPI power-off failed", r"System halted")
 
 
 @case

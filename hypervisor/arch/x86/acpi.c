@@ -2,8 +2,9 @@
  * ACPI table discovery. The RSDP comes from the multiboot2 information
  * (GRUB copies it) or, failing that, from a scan of the BIOS area. We walk
  * the XSDT (or RSDT), check every checksum, and read the MADT (CPUs,
- * IO-APICs, interrupt overrides) and the HPET table. Tables are mapped
- * read-only through the ioremap area; nothing is written.
+ * IO-APICs, interrupt overrides), the HPET table and, from the FADT, the
+ * power-management ports and the DSDT (acpi_poweroff.c). Tables are
+ * mapped read-only through the ioremap area; nothing is written.
  */
 #include <hv/lib.h>
 
@@ -22,18 +23,6 @@ struct acpi_rsdp {
 	uint8_t reserved[3];
 } __packed;
 
-struct acpi_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision;
-	uint8_t checksum;
-	char oem_id[6];
-	char oem_table_id[8];
-	uint32_t oem_revision;
-	uint32_t creator_id;
-	uint32_t creator_revision;
-} __packed;
-
 struct acpi_madt {
 	struct acpi_header h;
 	uint32_t lapic_addr;
@@ -50,6 +39,12 @@ struct acpi_hpet {
 	uint32_t block_id;
 	struct acpi_gas base;
 } __packed;
+
+/* The FADT fields we use, at ACPI's fixed offsets. */
+#define FADT_DSDT 40
+#define FADT_PM1A_CNT 64
+#define FADT_PM1B_CNT 68
+#define FADT_X_DSDT 140
 
 #define MADT_LAPIC 0
 #define MADT_IOAPIC 1
@@ -71,7 +66,7 @@ static bool checksum_ok(const void *p, size_t len)
 }
 
 /* Map a whole table at pa after checking its length and checksum. */
-static const struct acpi_header *map_table(paddr_t pa)
+const struct acpi_header *acpi_map_table(paddr_t pa)
 {
 	const struct acpi_header *h = ioremap(pa, sizeof(*h), PAGE_HV_RO);
 
@@ -173,8 +168,29 @@ static void parse_madt(const struct acpi_madt *m)
 	}
 }
 
+static void parse_fadt(const struct acpi_header *h)
+{
+	const uint8_t *f = (const uint8_t *)h;
+	uint32_t pm1a, pm1b, dsdt;
+	uint64_t x_dsdt = 0;
+
+	memcpy(&dsdt, f + FADT_DSDT, 4);
+	memcpy(&pm1a, f + FADT_PM1A_CNT, 4);
+	memcpy(&pm1b, f + FADT_PM1B_CNT, 4);
+	if (h->length >= FADT_X_DSDT + 8)
+		memcpy(&x_dsdt, f + FADT_X_DSDT, 8);
+	acpi.dsdt = _paddr(x_dsdt ? x_dsdt : dsdt);
+	acpi.pm1a_cnt = pm1a <= 0xffff ? (uint16_t)pm1a : 0;
+	acpi.pm1b_cnt = pm1b <= 0xffff ? (uint16_t)pm1b : 0;
+}
+
 static void parse_table(const struct acpi_header *h)
 {
+	if (!memcmp(h->signature, "FACP", 4) &&
+	    h->length >= FADT_PM1B_CNT + 4) {
+		parse_fadt(h);
+		return;
+	}
 	if (!memcmp(h->signature, "APIC", 4) &&
 	    h->length >= sizeof(struct acpi_madt))
 		parse_madt((const struct acpi_madt *)h);
@@ -234,7 +250,7 @@ void acpi_init(const struct boot_info *bi)
 	acpi.root = _paddr(acpi.root_is_xsdt ? r->xsdt_addr : r->rsdt_addr);
 	entry_size = acpi.root_is_xsdt ? 8 : 4;
 
-	root = map_table(acpi.root);
+	root = acpi_map_table(acpi.root);
 	if (!root) {
 		pr_warn("ACPI: unusable root table; assuming a single CPU\n");
 		acpi.nr_cpus = 1;
@@ -249,7 +265,7 @@ void acpi_init(const struct boot_info *bi)
 
 		memcpy(&pa, (const uint8_t *)(root + 1) + i * entry_size,
 		       entry_size);
-		h = pa ? map_table(_paddr(pa)) : NULL;
+		h = pa ? acpi_map_table(_paddr(pa)) : NULL;
 		if (!h)
 			continue;
 		if (len + 6 < sizeof(sigs))

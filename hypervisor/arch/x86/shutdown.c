@@ -2,6 +2,7 @@
  * Halting the machine. After a panic the CPU stops with interrupts off.
  * With the debug_exit option (used by tests under QEMU), the final status
  * is also written to the isa-debug-exit port, so the run ends by itself.
+ * When dom0 powers off, so does the machine (ACPI S5; QEMU exits).
  */
 #include <hv/lib.h>
 #include <hv/param.h>
@@ -9,6 +10,7 @@
 
 #include <xen/sched.h>
 
+#include <asm/acpi.h>
 #include <asm/io.h>
 #include <asm/shutdown.h>
 #include <asm/processor.h>
@@ -63,6 +65,12 @@ void hardware_domain_shutdown(unsigned int reason)
 					  : PARAVANE_EXIT_FAILURE);
 	if (reason == SHUTDOWN_reboot)
 		machine_restart();
+	if (reason == SHUTDOWN_poweroff) {
+		pr_info("dom0 has powered off; powering off.\n");
+		local_irq_disable();
+		acpi_power_off();
+		pr_warn("ACPI power-off failed.\n");
+	}
 	pr_info("dom0 has shut down; halting.\n");
 	machine_halt(false);
 }

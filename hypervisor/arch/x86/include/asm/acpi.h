@@ -38,11 +38,31 @@ struct acpi_info {
 
 	bool have_hpet;
 	paddr_t hpet_addr;
+
+	paddr_t dsdt;		     /* from the FADT; 0 if none */
+	uint16_t pm1a_cnt, pm1b_cnt; /* PM1 control ports; 0 if none */
 };
+
+/* The header every ACPI table starts with. */
+struct acpi_header {
+	char signature[4];
+	uint32_t length;
+	uint8_t revision;
+	uint8_t checksum;
+	char oem_id[6];
+	char oem_table_id[8];
+	uint32_t oem_revision;
+	uint32_t creator_id;
+	uint32_t creator_revision;
+} __packed;
 
 extern struct acpi_info acpi;
 
 // arch/x86/acpi.c
 void acpi_init(const struct boot_info *bi);
+const struct acpi_header *acpi_map_table(paddr_t pa);
+
+// arch/x86/acpi_poweroff.c
+bool acpi_power_off(void);
 
 #endif /* ASM_ACPI_H */
