@@ -14,26 +14,18 @@ total; a kernel that never prints its summary counts one more failure.
     run.py [--xen] [--build DIR] [KERNEL ...]
 """
 
-import argparse
-import concurrent.futures
 import os
-import re
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import kernel_suite as ks  # noqa: E402
 import paravane_test as pt  # noqa: E402
-
-OK_RE = re.compile(r"^\[       OK \] (\S+)", re.MULTILINE)
-FAILED_RE = re.compile(r"^\[  FAILED  \] (\S+?):? (.*)$", re.MULTILINE)
 
 
 def run_kernel(kernel, args):
     name = os.path.basename(kernel)[:-len(".elf")]
-    logdir = os.path.join(args.build, "tests", "logs")
-    os.makedirs(logdir, exist_ok=True)
-    log = os.path.join(logdir, "conformance-%s-%s.log" % (
-        "xen" if args.xen else "paravane", name))
+    log = ks.log_path(args, "conformance", name)
     if args.xen:
         b = pt.boot_xen(args.build, kernel, "exit=port", log,
                         timeout=args.timeout)
@@ -44,47 +36,18 @@ def run_kernel(kernel, args):
                         "debug_exit dom0_mem=128M dom0_max_vcpus=2",
                         [(kernel, "")])
             b = pt.boot(iso, log, timeout=args.timeout, smp=2)
-    text = b.log.replace("\r", "")
-    passed = OK_RE.findall(text)
-    failed = FAILED_RE.findall(text)
-    summary = re.search(r"^%s: (\d+) passed, (\d+) failed$" % re.escape(name),
-                        text, re.MULTILINE)
-    return name, passed, failed, summary is not None, b, log
+    return ks.parse(name, name, b, log)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--xen", action="store_true", help="run on Xen 4.17")
-    ap.add_argument("--build", default=os.path.join(pt.ROOT, "build"))
-    ap.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1))
-    ap.add_argument("--timeout", type=int, default=180)
-    ap.add_argument("kernels", nargs="*")
-    args = ap.parse_args()
+    args = ks.arguments(__doc__).parse_args()
     kernels = args.kernels or sorted(
         os.path.join(args.build, "tests", "conformance", f)
         for f in os.listdir(os.path.join(args.build, "tests", "conformance"))
         if f.endswith(".elf"))
     suite = "conformance-xen" if args.xen else "conformance"
-
-    total_pass = total_fail = 0
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for name, passed, failed, finished, b, log in pool.map(
-                lambda k: run_kernel(k, args), kernels):
-            total_pass += len(passed)
-            total_fail += len(failed)
-            for case, why in failed:
-                print("FAIL %s.%s  %s" % (name, case, why))
-            if not finished:
-                total_fail += 1
-                print("FAIL %s  did not finish (%s); log: %s" % (
-                    name, b.describe(), log))
-                for line in b.log.splitlines()[-25:]:
-                    print("     | " + line)
-            print("%-4s %-20s %3d passed, %d failed  (%.0fs)" % (
-                "ok" if finished and not failed else "FAIL", name,
-                len(passed), len(failed), b.seconds), flush=True)
-    print("%s: %d passed, %d failed" % (suite, total_pass, total_fail))
-    return 1 if total_fail else 0
+    return ks.run(suite, [lambda k=k: run_kernel(k, args) for k in kernels],
+                  args.jobs)
 
 
 if __name__ == "__main__":
