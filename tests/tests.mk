@@ -14,7 +14,7 @@ include tests/conformance/conformance.mk
 include tests/toolstack/toolstack.mk
 
 TEST_SUITES := unit integration conformance conformance-xen toolstack \
-	toolstack-xen
+	toolstack-xen fuzz
 
 .PHONY: test test-integration test-conformance test-xen
 test: deps

@@ -4,14 +4,16 @@
 # FUZZ_TIME seconds from its seed corpus (tests/fuzz/corpus/<name>/); its
 # last line is "fuzz: N passed, N failed", one case per target, passed if
 # nothing crashed. Working corpora and crash inputs go to
-# build/tests/fuzz/. "make fuzz-corpus" regenerates the seeds.
+# build/tests/fuzz/. "make fuzz-corpus" regenerates the seeds. It is a
+# suite of "make test" with the default FUZZ_TIME (10 s a target); fuzz
+# longer with "make test-fuzz FUZZ_TIME=600".
 #
 # Included from tests/tests.mk; uses the top-level $(BUILD) and $(Q).
 
 FUZZ_DIR := tests/fuzz
 FUZZ_BUILD := $(BUILD)/tests/fuzz
 FUZZ_CC := clang
-FUZZ_TIME ?= 20
+FUZZ_TIME ?= 10
 
 FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
