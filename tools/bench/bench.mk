@@ -6,7 +6,8 @@ BENCH_BUILD := $(BUILD)/bench
 HVBENCH_ELF := $(BENCH_BUILD)/hvbench.elf
 
 HVBENCH_OBJS := $(PVG_OBJ)/tools/bench/hvbench.c.o \
-	$(PVG_OBJ)/tools/bench/bench_events.c.o
+	$(PVG_OBJ)/tools/bench/bench_events.c.o \
+	$(PVG_OBJ)/tools/bench/report.c.o
 
 $(HVBENCH_ELF): $(HVBENCH_OBJS) $(PVG_LINK_DEPS)
 	@mkdir -p $(dir $@)
