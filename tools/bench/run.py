@@ -59,7 +59,7 @@ def run(target, args):
             iso = os.path.join(tmp, "b.iso")
             pt.make_iso(iso, os.path.join(args.build, "paravane.elf"),
                         "debug_exit dom0_mem=128M dom0_max_vcpus=2", [(kernel, "")])
-            b = pt.boot(iso, log, timeout=600)
+            b = pt.boot(iso, log, timeout=600, smp=2)  # as Xen runs (XEN_SMP)
     if "hvbench: done" not in b.log:
         sys.exit("bench: the %s run did not finish (%s); see %s" % (
             target, b.describe(), log))
