@@ -90,8 +90,12 @@ static int pin_dom0(void)
 		rc = ctrl_getvcpuinfo(0, 0, &vi);
 		if (rc)
 			return rc;
-		if (vi.cpu == MEASURE_CPU)
+		if (vi.cpu == MEASURE_CPU) {
+			printk("dombench: dom0's vCPU 0 runs on CPU %u, "
+			       "vCPU 1 is pinned to CPU %u\n",
+			       MEASURE_CPU, OTHER_CPU);
 			return 0;
+		}
 		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
 	} while (time_now() < deadline);
 	printk("dombench: dom0's vCPU 0 stays on CPU %u\n", vi.cpu);
