@@ -17,7 +17,8 @@
  *
  * A vCPU with credit is UNDER, one without is OVER. Each CPU runs the
  * first UNDER vCPU of its queue, else steals an UNDER vCPU from another
- * CPU (within the vCPU's affinity), else runs an OVER one, else idles.
+ * CPU (within the vCPU's affinity), else runs an OVER one, else idles;
+ * a vCPU that yielded comes after all of them for that choice.
  * A capped domain out of credit is parked: its vCPUs wait for the next
  * accounting. A running vCPU keeps the CPU for a 30 ms slice unless an
  * UNDER vCPU waits behind an OVER one (checked every 10 ms tick).
@@ -88,12 +89,15 @@ static void queue_remove(struct csched_queue *q, struct vcpu *v)
 	}
 }
 
-/* The first queued vCPU that may run on cpu and is UNDER (or any). */
+/*
+ * The first queued vCPU other than skip (may be NULL) that may run on
+ * cpu and is UNDER (or any).
+ */
 static struct vcpu *queue_first(struct csched_queue *q, unsigned int cpu,
-				bool under_only)
+				bool under_only, const struct vcpu *skip)
 {
 	for (struct vcpu *v = q->head; v; v = v->next_in_runq)
-		if (allowed_on(v, cpu) && !parked(v) &&
+		if (v != skip && allowed_on(v, cpu) && !parked(v) &&
 		    (!under_only || is_under(v)))
 			return v;
 	return NULL;
@@ -115,7 +119,8 @@ static void tick_fired(void *data)
 	curr->credit -= now - curr->credit_since;
 	curr->credit_since = now;
 	if (now >= q->slice_end ||
-	    (!is_under(curr) && queue_first(q, cpu, true)) || parked(curr))
+	    (!is_under(curr) && queue_first(q, cpu, true, NULL)) ||
+	    parked(curr))
 		raise_softirq(SCHEDULE_SOFTIRQ);
 	sched_unlock(flags);
 	set_timer(&q->tick, now + TICK);
@@ -304,7 +309,7 @@ static struct vcpu *steal(unsigned int cpu)
 
 		if (c == cpu || !cpu_online(c) || !queues[c].head)
 			continue;
-		v = queue_first(&queues[c], cpu, true);
+		v = queue_first(&queues[c], cpu, true, NULL);
 		if (v) {
 			queue_remove(&queues[c], v);
 			v->processor = cpu;
@@ -316,12 +321,17 @@ static struct vcpu *steal(unsigned int cpu)
 
 /*
  * Choose what cpu runs next; prev is what it ran until now (put back in
- * the queue if still runnable; at the back if it yielded).
+ * the queue if still runnable; at the back if it yielded). For this one
+ * choice a vCPU that yielded counts as OVER and comes last: an UNDER
+ * vCPU here or on another CPU, then any other vCPU here, runs first. So
+ * a yield gives way even to an OVER vCPU, as in Xen, where the yielding
+ * vCPU goes behind one of lower priority.
  */
 struct vcpu *csched_schedule(unsigned int cpu, struct vcpu *prev, s_time_t now,
 			     bool yielded)
 {
 	struct csched_queue *q = &queues[cpu];
+	const struct vcpu *skip = yielded ? prev : NULL;
 	struct vcpu *next;
 
 	if (!is_idle_vcpu(prev)) {
@@ -336,11 +346,13 @@ struct vcpu *csched_schedule(unsigned int cpu, struct vcpu *prev, s_time_t now,
 			queue_insert(q, prev);
 		}
 	}
-	next = queue_first(q, cpu, true);
+	next = queue_first(q, cpu, true, skip);
 	if (!next)
 		next = steal(cpu);
 	if (!next)
-		next = queue_first(q, cpu, false);
+		next = queue_first(q, cpu, false, skip);
+	if (!next)
+		next = queue_first(q, cpu, false, NULL); /* prev, if anyone */
 	if (!next) {
 		stop_timer(&q->tick);
 		return NULL; /* the idle vCPU */

@@ -203,6 +203,34 @@ static void yield_lets_the_other_run(void **state)
 	assert_ptr_equal(sim_schedule(0), a);
 }
 
+/*
+ * A yield gives way even to an OVER vCPU, as in Xen: the vCPU that
+ * yielded comes last for that choice, whatever its credit. (Once, an
+ * UNDER vCPU that yielded was chosen again at once, so two domains
+ * yielding to each other on one CPU did not alternate.)
+ */
+static void yield_gives_way_to_an_over_vcpu(void **state)
+{
+	struct vcpu *under, *over;
+
+	sim_online_cpus(1);
+	under = vcpu_of(sim_domain(1, 1, 256, 0));
+	over = vcpu_of(sim_domain(2, 1, 256, 0));
+	sim_wake(under);
+	assert_ptr_equal(sim_schedule(0), under);
+	sim_wake(over);
+	under->credit = MILLISECS(5);
+	over->credit = -MILLISECS(5);
+	sim.now += MICROSECS(10);
+	assert_ptr_equal(sim_schedule(0), under); /* no yield: it stays */
+	sim_yield(0);
+	assert_ptr_equal(sim_schedule(0), over);
+	assert_true(under->on_runq);
+	sim.now += MICROSECS(10);
+	sim_yield(0);
+	assert_ptr_equal(sim_schedule(0), under);
+}
+
 static void yield_alone_keeps_running(void **state)
 {
 	struct vcpu *a = vcpu_of(sim_domain(1, 1, 256, 0));
@@ -515,6 +543,7 @@ int main(void)
 		SIM_TEST(no_cap_uses_a_whole_cpu),
 		SIM_TEST(under_runs_before_over),
 		SIM_TEST(yield_lets_the_other_run),
+		SIM_TEST(yield_gives_way_to_an_over_vcpu),
 		SIM_TEST(yield_alone_keeps_running),
 		SIM_TEST(woken_vcpu_preempts_an_over_one),
 		SIM_TEST(slice_ends_and_the_queue_turns),

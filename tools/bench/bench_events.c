@@ -17,8 +17,8 @@
  *                    meanwhile); nanoseconds from the deadline to the
  *                    thread running again (in ns, not cycles)
  *
- * The round trip between two domains needs a second domain and is in
- * the toolstack's benchmarks.
+ * The round trip between two domains needs a second domain: it is
+ * dombench's (dombench_evtchn.c).
  */
 #include <guest/events.h>
 #include <guest/percpu.h>

@@ -45,25 +45,6 @@ __asm__(".text\n"
 	"pushq $0\n\t" /* iret flags */
 	"jmp hypercall_page + " STRINGIFY(__HYPERVISOR_iret) " * 32\n");
 
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
-void bench_report(const char *name, uint64_t *per_op)
-{
-	for (int r = 0; r < REPS; r++)
-		printk("bench %s %d %lu\n", name, r, per_op[r]);
-	sort(per_op, REPS);
-	printk("bench %s median %lu\n", name, per_op[REPS / 2]);
-}
-
 static void bench_null_hypercall(void)
 {
 	uint64_t per[REPS];

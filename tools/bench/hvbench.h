@@ -1,17 +1,12 @@
 /*
  * hvbench's parts: each benchmark times an operation (in TSC cycles, or
  * ns where it says so) over REPS repetitions and reports them with
- * bench_report().
+ * bench_report() (bench.h).
  */
 #ifndef BENCH_HVBENCH_H
 #define BENCH_HVBENCH_H
 
-#include <stdint.h>
-
-#define REPS 7
-
-// tools/bench/hvbench.c
-void bench_report(const char *name, uint64_t *per_op);
+#include "bench.h"
 
 // tools/bench/bench_events.c
 int bench_evtchn_loopback(void);

@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
 """make bench: hypervisor micro-benchmarks, Paravane against Xen 4.17.
 
-Boots the hvbench kernel (tools/bench/hvbench.c) as dom0 of each
-hypervisor, reads its "bench <name> median <value>" lines (TSC cycles, or
-nanoseconds for NS_FIGURES) and each hypervisor's own report of the TSC
-frequency, and prints a table in nanoseconds with the ratio Paravane/Xen,
-and build/bench/hypervisor.json.
-Both runs use the same QEMU (TCG) configuration and the same kernel.
+Boots each benchmark kernel as dom0 (two vCPUs, two CPUs) of each
+hypervisor, under the same QEMU (TCG) configuration:
+
+  hvbench   tools/bench/hvbench.c: costs inside one domain
+  dombench  tools/bench/dombench.c, with its ramdisk of domUs: costs
+            between domains (event channels, switches, creation); on Xen
+            with sched=credit, the policy Paravane's scheduler follows
+
+reads their "bench <name> median <value>" lines (TSC cycles, or
+nanoseconds for NS_FIGURES) and each boot's report of the TSC frequency,
+and prints one table in nanoseconds with the ratio Paravane/Xen, plus
+build/bench/hypervisor.json. Lines "bench-warning ..." (a figure that did
+not measure what it should) are shown under the table.
 """
 
 import argparse
@@ -26,10 +33,23 @@ BENCHMARKS = [
     ("evtchn_loopback", "event channel round trip, loopback, one vCPU"),
     ("evtchn_vcpus", "event channel round trip, vCPU 0 <-> vCPU 1"),
     ("timer_lateness", "timer lateness, 1 ms sleep (ns after deadline)"),
+    ("evtchn_domains_2cpu", "event channel round trip, dom0 <-> domU, 2 CPUs"),
+    ("evtchn_domains_1cpu", "event channel round trip, dom0 <-> domU, 1 CPU"),
+    ("domain_switch", "switch between domains, one CPU (yield)"),
+    ("domain_build", "domain build, 16 MiB (create .. unpause)"),
+    ("domain_create_to_exit", "domain create .. first instruction ran"),
 ]
 
-# Figures the kernel reports in nanoseconds already (the rest: TSC cycles).
+# Figures the kernels report in nanoseconds already (the rest: TSC cycles).
 NS_FIGURES = {"timer_lateness"}
+
+# The kernels: (name, its ramdisk or None, Xen's extra options).
+KERNELS = [
+    ("hvbench", None, ""),
+    ("dombench", "dombench.cpio", "sched=credit"),
+]
+
+PARAVANE_CMDLINE = "debug_exit dom0_mem=128M dom0_max_vcpus=2"
 
 TSC_RE = {
     "paravane": re.compile(r"TSC: (\d+\.\d+) MHz"),
@@ -44,26 +64,39 @@ def parse(log, target):
     reps = {}
     for k, _, v in re.findall(r"^bench (\S+) (\d+) (\d+)$", log, re.M):
         reps.setdefault(k, []).append(int(v))
-    return mhz, med, reps
+    warnings = re.findall(r"^bench-warning (.*)$", log, re.M)
+    return mhz, med, reps, warnings
 
 
-def run(target, args):
-    kernel = os.path.join(args.build, "bench", "hvbench.elf")
-    logdir = os.path.join(args.build, "bench")
-    log = os.path.join(logdir, "hvbench-%s.log" % target)
-    os.makedirs(logdir, exist_ok=True)
+def run(target, name, ramdisk, xen_options, args):
+    bench = os.path.join(args.build, "bench")
+    kernel = os.path.join(bench, name + ".elf")
+    log = os.path.join(bench, "%s-%s.log" % (name, target))
+    os.makedirs(bench, exist_ok=True)
     if target == "xen":
-        b = pt.boot_xen(args.build, kernel, "exit=port", log, timeout=600)
+        modules = [(kernel, "exit=port")]
+        if ramdisk:
+            modules.append((os.path.join(bench, ramdisk), ""))
+        b = pt.boot_xen_modules(args.build, modules, log, timeout=600,
+                                smp=pt.XEN_SMP, xen_options=xen_options)
     else:
+        modules = [(kernel, "")]
+        if ramdisk:
+            modules.append((os.path.join(bench, ramdisk), "ramdisk"))
         with tempfile.TemporaryDirectory() as tmp:
             iso = os.path.join(tmp, "b.iso")
             pt.make_iso(iso, os.path.join(args.build, "paravane.elf"),
-                        "debug_exit dom0_mem=128M dom0_max_vcpus=2", [(kernel, "")])
-            b = pt.boot(iso, log, timeout=600)
-    if "hvbench: done" not in b.log:
-        sys.exit("bench: the %s run did not finish (%s); see %s" % (
-            target, b.describe(), log))
-    return parse(b.log.replace("\r", ""), target)
+                        PARAVANE_CMDLINE, modules)
+            b = pt.boot(iso, log, timeout=600, smp=2)
+    if "%s: done" % name not in b.log:
+        sys.exit("bench: %s on %s did not finish (%s); see %s" % (
+            name, target, b.describe(), log))
+    mhz, med, reps, warnings = parse(b.log.replace("\r", ""), target)
+    if not mhz:
+        sys.exit("bench: no TSC frequency in %s" % log)
+    return {"tsc_mhz": mhz, "log": log, "raw": med, "reps": reps,
+            "warnings": warnings,
+            "hypervisor_options": xen_options if target == "xen" else PARAVANE_CMDLINE}
 
 
 def main():
@@ -72,21 +105,25 @@ def main():
     args = ap.parse_args()
 
     results = {}
+    warnings = []
     for target in ("paravane", "xen"):
-        mhz, med, reps = run(target, args)
-        if not mhz:
-            sys.exit("bench: no TSC frequency in the %s log" % target)
-        results[target] = {
-            "tsc_mhz": mhz,
-            "raw": med,
-            "raw_all_repetitions": reps,
-            "raw_units": {k: "ns" if k in NS_FIGURES else "tsc_cycles"
-                          for k in med},
-            "ns": {k: float(v) if k in NS_FIGURES else v * 1000.0 / mhz
-                   for k, v in med.items()},
-        }
+        t = results[target] = {"raw": {}, "raw_all_repetitions": {},
+                               "raw_units": {}, "ns": {}, "runs": {}}
+        for name, ramdisk, xen_options in KERNELS:
+            r = run(target, name, ramdisk, xen_options, args)
+            t.setdefault("tsc_mhz", r["tsc_mhz"])
+            t["runs"][name] = {"tsc_mhz": r["tsc_mhz"], "log": r["log"],
+                               "options": r["hypervisor_options"],
+                               "figures": sorted(r["raw"])}
+            t["raw"].update(r["raw"])
+            t["raw_all_repetitions"].update(r["reps"])
+            for k, v in r["raw"].items():
+                ns = k in NS_FIGURES
+                t["raw_units"][k] = "ns" if ns else "tsc_cycles"
+                t["ns"][k] = float(v) if ns else v * 1000.0 / r["tsc_mhz"]
+            warnings += ["%s: %s" % (target, w) for w in r["warnings"]]
 
-    print("Hypervisor micro-benchmarks (QEMU TCG, dom0, median of %d)" %
+    print("Hypervisor micro-benchmarks (QEMU TCG, 2 CPUs, dom0, median of %d)" %
           len(next(iter(results["paravane"]["raw_all_repetitions"].values()))))
     print("%-48s %12s %12s %14s" % ("benchmark (ns per operation)",
                                     "Paravane", "Xen 4.17", "Paravane/Xen"))
@@ -95,8 +132,17 @@ def main():
         p = results["paravane"]["ns"].get(key)
         x = results["xen"]["ns"].get(key)
         ratios[key] = p / x if p and x else None
-        print("%-48s %12.1f %12.1f %14.2f" % (title, p, x, ratios[key]))
+        print("%-48s %12s %12s %14s" % (
+            title,
+            "%.1f" % p if p is not None else "-",
+            "%.1f" % x if x is not None else "-",
+            "%.2f" % ratios[key] if ratios[key] is not None else "-"))
+    print("Xen runs hvbench with its default scheduler (credit2) and dombench "
+          "(the dom0 <-> domU rows) with sched=credit.")
+    for w in warnings:
+        print("warning: " + w)
     results["ratio_paravane_over_xen"] = ratios
+    results["warnings"] = warnings
     out = os.path.join(args.build, "bench", "hypervisor.json")
     with open(out, "w") as f:
         json.dump(results, f, indent=2, sort_keys=True)
