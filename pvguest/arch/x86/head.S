@@ -23,18 +23,8 @@
  */
 #include <guest/memlayout.h>
 #include <paravane/version.h>
+#include <paravane/xen_note.h>
 #include <xen/elfnote.h>
-
-/* One note named "Xen": namesz, descsz, type, name, descriptor. */
-#define XEN_NOTE(type, desc)                                                   \
-	.balign 4;                                                             \
-	.long 2f - 1f;                                                         \
-	.long 4f - 3f;                                                         \
-	.long type;                                                            \
-1:	.asciz "Xen";                                                          \
-2:	.balign 4;                                                             \
-3:	desc;                                                                  \
-4:	.balign 4
 
 	.section .note.Xen, "a", @note
 	XEN_NOTE(XEN_ELFNOTE_GUEST_OS, .asciz "Paravane")

@@ -10,27 +10,17 @@
  * The image is linked with physical addresses equal to virtual ones
  * (minimal.ld), so VIRT_BASE and PADDR_OFFSET are both its start.
  */
+#include <paravane/xen_note.h>
 #include <xen/elfnote.h>
 
-/* One ELF note named "Xen": namesz, descsz, type, name, descriptor. */
-#define NOTE(type, desc)                                                       \
-	.balign 4;                                                             \
-	.long 2f - 1f;                                                         \
-	.long 4f - 3f;                                                         \
-	.long type;                                                            \
-1:	.asciz "Xen";                                                          \
-2:	.balign 4;                                                             \
-3:	desc;                                                                  \
-4:	.balign 4
-
 	.section .note.Xen, "a", @note
-	NOTE(XEN_ELFNOTE_GUEST_OS, .asciz "Paravane-bench")
-	NOTE(XEN_ELFNOTE_XEN_VERSION, .asciz "xen-3.0")
-	NOTE(XEN_ELFNOTE_LOADER, .asciz "generic")
-	NOTE(XEN_ELFNOTE_VIRT_BASE, .quad __image_start)
-	NOTE(XEN_ELFNOTE_PADDR_OFFSET, .quad __image_start)
-	NOTE(XEN_ELFNOTE_ENTRY, .quad _start)
-	NOTE(XEN_ELFNOTE_HYPERCALL_PAGE, .quad hypercall_page)
+	XEN_NOTE(XEN_ELFNOTE_GUEST_OS, .asciz "Paravane-bench")
+	XEN_NOTE(XEN_ELFNOTE_XEN_VERSION, .asciz "xen-3.0")
+	XEN_NOTE(XEN_ELFNOTE_LOADER, .asciz "generic")
+	XEN_NOTE(XEN_ELFNOTE_VIRT_BASE, .quad __image_start)
+	XEN_NOTE(XEN_ELFNOTE_PADDR_OFFSET, .quad __image_start)
+	XEN_NOTE(XEN_ELFNOTE_ENTRY, .quad _start)
+	XEN_NOTE(XEN_ELFNOTE_HYPERCALL_PAGE, .quad hypercall_page)
 
 	/* Filled with int3; the builder has the hypervisor write the stubs. */
 	.section .text.hypercall_page, "ax"
