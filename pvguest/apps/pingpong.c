@@ -35,18 +35,6 @@ struct counter {
 
 static struct waitq wq = WAITQ_INIT;
 
-static unsigned long option(const char *key, unsigned long def)
-{
-	char buf[24];
-	const char *end;
-	unsigned long v;
-
-	if (!cmdline_get(key, buf, sizeof(buf)) || !buf[0])
-		return def;
-	v = parse_uint(buf, &end);
-	return *end ? def : v;
-}
-
 static void on_event(evtchn_port_t port, void *arg)
 {
 	struct counter *c = arg;
@@ -115,9 +103,9 @@ static int ping(evtchn_port_t port, struct counter *c, evtchn_port_t far,
 int app_main(void)
 {
 	static struct counter c, fc;
-	unsigned long rounds = option("rounds", DEFAULT_ROUNDS);
-	unsigned long port = option("evtchn_port", 0);
-	unsigned long peer = option("evtchn_peer", DOMID_INVALID);
+	unsigned long rounds = cmdline_uint("rounds", DEFAULT_ROUNDS);
+	unsigned long port = cmdline_uint("evtchn_port", 0);
+	unsigned long peer = cmdline_uint("evtchn_peer", DOMID_INVALID);
 	evtchn_port_t local, far = 0;
 	int rc;
 

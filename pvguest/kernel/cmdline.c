@@ -98,3 +98,16 @@ bool cmdline_is(const char *key, const char *value)
 	return find(key, &v, &len) && v && len == strlen(value) &&
 	       !memcmp(v, value, len);
 }
+
+/* The number key gives (decimal or 0x hex), or def if it gives none. */
+unsigned long cmdline_uint(const char *key, unsigned long def)
+{
+	char buf[24];
+	const char *end;
+	unsigned long v;
+
+	if (!cmdline_get(key, buf, sizeof(buf)) || !buf[0])
+		return def;
+	v = parse_uint(buf, &end);
+	return *end ? def : v;
+}

@@ -14,5 +14,6 @@ const char *cmdline_text(void);
 bool cmdline_get(const char *key, char *buf, size_t size);
 bool cmdline_has(const char *key);
 bool cmdline_is(const char *key, const char *value);
+unsigned long cmdline_uint(const char *key, unsigned long def);
 
 #endif /* GUEST_CMDLINE_H */

@@ -42,18 +42,6 @@ static void __noreturn shut_down(unsigned int reason)
 		HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 }
 
-static unsigned long number(const char *key, unsigned long def)
-{
-	char buf[24];
-	const char *end;
-	unsigned long v;
-
-	if (!cmdline_get(key, buf, sizeof(buf)) || !buf[0])
-		return def;
-	v = parse_uint(buf, &end);
-	return *end ? def : v;
-}
-
 /*
  * Xen 4.17 checks the arguments of a few device-passthrough commands
  * before the caller's privilege; aimed at a PV domain (dom0) they fail
@@ -149,11 +137,11 @@ static void __noreturn check_ramdisk(void)
 	unsigned long sum = 0;
 
 	if ((si->flags & SIF_MOD_START_PFN) ||
-	    si->mod_len != number("size", ~0UL))
+	    si->mod_len != cmdline_uint("size", ~0UL))
 		shut_down(SHUTDOWN_crash);
 	for (unsigned long i = 0; i < si->mod_len; i++)
 		sum += p[i];
-	shut_down(sum == number("sum", ~0UL) ? SHUTDOWN_poweroff
+	shut_down(sum == cmdline_uint("sum", ~0UL) ? SHUTDOWN_poweroff
 					     : SHUTDOWN_crash);
 }
 
@@ -173,7 +161,7 @@ int app_main(void)
 		shut_down(reason_named(reason));
 	}
 	if (!strcmp(mode, "code")) {
-		code.reason = (unsigned int)number("code", SHUTDOWN_crash);
+		code.reason = (unsigned int)cmdline_uint("code", SHUTDOWN_crash);
 		HYPERVISOR_sched_op(SCHEDOP_shutdown_code, &code);
 		shut_down(SHUTDOWN_poweroff);
 	}
