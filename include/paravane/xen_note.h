@@ -8,6 +8,7 @@
 #define PARAVANE_XEN_NOTE_H
 
 #ifdef __ASSEMBLY__
+/* clang-format off: assembler syntax */
 #define XEN_NOTE(type, desc)                                                   \
 	.balign 4;                                                             \
 	.long 2f - 1f;                                                         \
@@ -17,6 +18,7 @@
 2:	.balign 4;                                                             \
 3:	desc;                                                                  \
 4:	.balign 4
+/* clang-format on */
 #endif
 
 #endif /* PARAVANE_XEN_NOTE_H */
