@@ -8,7 +8,8 @@
 #define PARAVANE_XEN_NOTE_H
 
 #ifdef __ASSEMBLY__
-/* clang-format off: assembler syntax */
+/* Assembler syntax, which clang-format would mangle. */
+/* clang-format off */
 #define XEN_NOTE(type, desc)                                                   \
 	.balign 4;                                                             \
 	.long 2f - 1f;                                                         \
