@@ -142,7 +142,7 @@ static void __noreturn check_ramdisk(void)
 	for (unsigned long i = 0; i < si->mod_len; i++)
 		sum += p[i];
 	shut_down(sum == cmdline_uint("sum", ~0UL) ? SHUTDOWN_poweroff
-					     : SHUTDOWN_crash);
+						   : SHUTDOWN_crash);
 }
 
 /* Do what the command line says. */
@@ -161,7 +161,8 @@ int app_main(void)
 		shut_down(reason_named(reason));
 	}
 	if (!strcmp(mode, "code")) {
-		code.reason = (unsigned int)cmdline_uint("code", SHUTDOWN_crash);
+		code.reason =
+			(unsigned int)cmdline_uint("code", SHUTDOWN_crash);
 		HYPERVISOR_sched_op(SCHEDOP_shutdown_code, &code);
 		shut_down(SHUTDOWN_poweroff);
 	}
