@@ -197,8 +197,8 @@ static long vcpucontext(struct domain *d, struct xen_domctl *op, bool set)
 	if (vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]) ||
 	    v == current)
 		return -EINVAL;
-	if (set && (!d->controller_paused || v->is_running))
-		return -EBUSY; /* loaded only into a paused domain's vCPU */
+	if (set && d == current->domain)
+		return -EINVAL; /* as Xen: not into the caller's own domain */
 	if (!set && !v->is_initialised)
 		return -ENODATA; /* as Xen: no context to read yet */
 	c = xmalloc(struct vcpu_guest_context);
@@ -223,12 +223,20 @@ static long vcpucontext(struct domain *d, struct xen_domctl *op, bool set)
 		if (!rc && copy_to_guest_raw(vc->ctxt.p, c, sizeof(*c)))
 			rc = -EFAULT;
 	} else {
+		/* Xen pauses the domain around the load itself. */
 		if (copy_from_guest_raw(c, vc->ctxt.p, sizeof(*c))) {
 			rc = -EFAULT;
 		} else {
+			domain_pause(d);
+			wait_until_descheduled(d);
 			rc = arch_set_info_guest(v, c);
 			if (!rc && (c->flags & VGCF_online))
-				v->pause_flags &= ~VPF_down;
+				__atomic_fetch_and(&v->pause_flags, ~VPF_down,
+						   __ATOMIC_SEQ_CST);
+			else if (!rc)
+				__atomic_fetch_or(&v->pause_flags, VPF_down,
+						  __ATOMIC_SEQ_CST);
+			domain_unpause(d);
 		}
 	}
 	xfree(c);
