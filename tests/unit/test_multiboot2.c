@@ -177,7 +177,7 @@ static void basic_meminfo_is_copied(void **state)
 
 static void modules_are_copied_in_order(void **state)
 {
-	char long_cmdline[400];
+	char long_cmdline[MODULE_CMDLINE_LEN + 100];
 
 	memset(long_cmdline, 'm', sizeof(long_cmdline) - 1);
 	long_cmdline[sizeof(long_cmdline) - 1] = '\0';

@@ -12,7 +12,8 @@
 #define MAX_MEM_REGIONS 128
 #define MAX_BOOT_MODULES 16
 #define BOOT_CMDLINE_LEN 1024
-#define MODULE_CMDLINE_LEN 256
+#define MODULE_CMDLINE_LEN                                                     \
+	1024 /* MAX_GUEST_CMDLINE: all of it reaches start_info */
 #define LOADER_NAME_LEN 64
 #define RSDP_MAX_LEN 36
 
