@@ -24,6 +24,7 @@ static DEFINE_SPINLOCK(printk_lock);
 static enum log_level threshold = LOG_INFO;
 static char log_ring[LOG_RING_SIZE];
 static size_t log_written; /* bytes ever written to the ring */
+static size_t log_cleared; /* readers see nothing written before this */
 static bool at_line_start = true;
 
 static int parse_loglvl(const char *s)
@@ -111,23 +112,38 @@ void printk_level(enum log_level lvl, const char *fmt, ...)
 }
 
 /*
- * Copy the newest part of the log ring (at most len - 1 bytes) into buf
- * and terminate it. Returns the number of bytes copied.
+ * Read the log ring as Xen's console ring is read (sysctl readconsole):
+ * from the oldest byte still kept, or from *index when from_index and
+ * that is newer, copy up to max bytes into buf; *index becomes the
+ * position after the last byte copied. clear forgets everything written
+ * so far. Positions count bytes ever written, modulo 2^32. Returns the
+ * number of bytes copied.
  */
-size_t printk_read_log(char *buf, size_t len)
+size_t printk_read_ring(char *buf, size_t max, uint32_t *index, bool from_index,
+			bool clear)
 {
 	unsigned long flags;
-	size_t avail, n, from;
+	size_t oldest, from, n;
 
-	if (!len)
-		return 0;
 	flags = spin_lock_irqsave(&printk_lock);
-	avail = MIN(log_written, (size_t)LOG_RING_SIZE);
-	n = MIN(avail, len - 1);
-	from = log_written - n;
+	oldest = log_written > LOG_RING_SIZE ? log_written - LOG_RING_SIZE : 0;
+	oldest = MAX(oldest, log_cleared);
+	from = oldest;
+	if (from_index) {
+		/* The newest position with these low 32 bits, not past now. */
+		size_t want = (log_written & ~(size_t)UINT32_MAX) | *index;
+
+		if (want > log_written)
+			want -= (size_t)1 << 32;
+		if (want > oldest && want <= log_written)
+			from = want;
+	}
+	n = MIN(max, log_written - from);
 	for (size_t i = 0; i < n; i++)
 		buf[i] = log_ring[(from + i) % LOG_RING_SIZE];
-	buf[n] = '\0';
+	*index = (uint32_t)(from + n);
+	if (clear)
+		log_cleared = log_written;
 	spin_unlock_irqrestore(&printk_lock, flags);
 	return n;
 }

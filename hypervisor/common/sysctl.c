@@ -17,18 +17,38 @@
 
 #define CONSOLE_CHUNK 4096
 
+/*
+ * The console log, as Xen's readconsole gives it: count bytes at most
+ * from the oldest kept (or from index, if incremental), through a
+ * bounded buffer of ours; index and count come back updated.
+ */
 static long readconsole(struct xen_sysctl_readconsole *rc)
 {
-	char *buf = xmalloc_bytes(CONSOLE_CHUNK + 1);
-	size_t n;
+	char *buf = xmalloc_bytes(CONSOLE_CHUNK);
+	uint32_t index = rc->index, done = 0;
+	bool from_index = rc->incremental;
 	long ret = 0;
 
 	if (!buf)
 		return -ENOMEM;
-	n = printk_read_log(buf, MIN(rc->count, (uint32_t)CONSOLE_CHUNK) + 1);
-	if (n && copy_to_guest_raw(rc->buffer.p, buf, n))
-		ret = -EFAULT;
-	rc->count = (uint32_t)n;
+	while (done < rc->count) {
+		size_t n = printk_read_ring(
+			buf, MIN(rc->count - done, (uint32_t)CONSOLE_CHUNK),
+			&index, from_index, false);
+
+		if (!n)
+			break;
+		if (copy_to_guest_raw(rc->buffer.p + done, buf, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += (uint32_t)n;
+		from_index = true;
+	}
+	if (!ret && rc->clear)
+		printk_read_ring(buf, 0, &index, true, true);
+	rc->count = done;
+	rc->index = index;
 	xfree(buf);
 	return ret;
 }

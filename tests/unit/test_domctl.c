@@ -148,7 +148,8 @@ void put_page_and_type(struct page_info *pg)
 	called(__func__);
 }
 
-size_t printk_read_log(char *buf, size_t len)
+size_t printk_read_ring(char *buf, size_t max, uint32_t *index, bool from_index,
+			bool clear)
 {
 	called(__func__);
 	return 0;

@@ -127,8 +127,7 @@ int cmd_dmesg(int argc, char **argv)
 			return rc;
 		}
 		console_write(buf, count);
-		/* Done when empty; a hypervisor that ignores the index
-		 * (Paravane gives the newest text at once) ends here too. */
+		/* Done when nothing more came. */
 		if (!count || index == was)
 			break;
 	}

@@ -28,7 +28,8 @@ void printk_level(enum log_level lvl, const char *fmt, ...) __printf(2, 3);
 void vprintk_level(enum log_level lvl, const char *fmt, va_list ap);
 void printk_set_level(enum log_level lvl);
 enum log_level printk_get_level(void);
-size_t printk_read_log(char *buf, size_t len);
+size_t printk_read_ring(char *buf, size_t max, uint32_t *index, bool from_index,
+			bool clear);
 void printk_force_unlock(void);
 
 #define printk(...) printk_level(LOG_INFO, __VA_ARGS__)
