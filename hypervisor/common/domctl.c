@@ -140,14 +140,18 @@ static void fill_info(struct domain *d, struct xen_domctl_getdomaininfo *i)
 	i->gpaddr_bits = 52;
 }
 
-/* XEN_DOMCTL_getdomaininfo, and the sysctl list: the first domain >= id. */
+/*
+ * XEN_DOMCTL_getdomaininfo, and the sysctl list: the first domain >= id.
+ * As in Xen, a domain being destroyed is still there (flagged dying)
+ * until its last reference goes.
+ */
 struct domain *domain_at_or_after(domid_t id)
 {
 	struct domain *d;
 
 	domlist_read_lock();
 	for (d = first_domain(); d; d = next_domain(d))
-		if (d->domain_id >= id && !d->is_dying && get_domain(d))
+		if (d->domain_id >= id && get_domain(d))
 			break;
 	domlist_read_unlock();
 	return d;
