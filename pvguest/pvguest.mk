@@ -27,7 +27,8 @@ PVG_ASFLAGS := $(PVG_CFLAGS) -D__ASSEMBLY__
 PVG_MK_DEPS := Makefile pvguest/pvguest.mk
 
 PVG_LIB_SRCS := $(wildcard lib/*.c pvguest/arch/x86/*.S pvguest/kernel/*.c \
-	pvguest/mm/*.c pvguest/events/*.c pvguest/time/*.c pvguest/sched/*.c)
+	pvguest/mm/*.c pvguest/events/*.c pvguest/time/*.c pvguest/sched/*.c \
+	pvguest/grant/*.c pvguest/xenbus/*.c drivers-front/*/*.c)
 PVG_LIB_SRCS := $(filter-out %.ld.S,$(PVG_LIB_SRCS))
 PVG_LIB_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(PVG_LIB_SRCS))
 

@@ -10,21 +10,26 @@
 # toolstack's headers (<ctrl/...>).
 
 TOOLS_CFLAGS := -D__XEN_TOOLS__ -Itools/include
-$(PVG_OBJ)/tools/ctrl/%.c.o $(PVG_OBJ)/tools/xl/%.c.o: \
+$(PVG_OBJ)/tools/ctrl/%.c.o $(PVG_OBJ)/tools/xl/%.c.o \
+$(PVG_OBJ)/tools/xenstore/%.c.o $(PVG_OBJ)/drivers-back/%.c.o: \
 	PVG_CFLAGS += $(TOOLS_CFLAGS)
 
 CTRL_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard tools/ctrl/*.c))
 XL_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard tools/xl/*.c))
-.SECONDARY: $(CTRL_OBJS) $(XL_OBJS)
+# dom0's services: the backends and xenstored (its core and its dom0 side;
+# tools/xenstore/host is the same core as a host daemon).
+DOM0_SERVICE_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard \
+	drivers-back/*/*.c tools/xenstore/core/*.c tools/xenstore/dom0/*.c))
+.SECONDARY: $(CTRL_OBJS) $(XL_OBJS) $(DOM0_SERVICE_OBJS)
 
 DOM0_ELF := $(PVG_BUILD)/dom0.elf
 PINGPONG_ELF := $(PVG_BUILD)/pingpong.elf
 DOM0_BUILD := $(BUILD)/dom0
 DOM0_RAMDISK := $(DOM0_BUILD)/ramdisk.cpio
 
-$(DOM0_ELF): $(XL_OBJS) $(CTRL_OBJS) $(PVG_LINK_DEPS)
+$(DOM0_ELF): $(XL_OBJS) $(CTRL_OBJS) $(DOM0_SERVICE_OBJS) $(PVG_LINK_DEPS)
 	@echo "  LD      $@"
-	$(Q)$(call pvguest_link,$(XL_OBJS) $(CTRL_OBJS))
+	$(Q)$(call pvguest_link,$(XL_OBJS) $(CTRL_OBJS) $(DOM0_SERVICE_OBJS))
 
 $(PINGPONG_ELF): $(PVG_OBJ)/pvguest/apps/pingpong.c.o $(PVG_LINK_DEPS)
 	@echo "  LD      $@"
