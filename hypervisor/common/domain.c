@@ -40,8 +40,16 @@ static const char *shutdown_name(unsigned int reason)
 		       : "unknown reason";
 }
 
+static void unlink_domain(struct domain *d);
+
+/*
+ * The last reference went: only now does the domain leave the list, so
+ * that, as in Xen, a destroyed domain whose frames someone still holds
+ * (another domain's mapping) stays visible, dying, until they go.
+ */
 static void domain_free(struct domain *d)
 {
+	unlink_domain(d);
 	if (d->vcpu)
 		for (unsigned int i = 0; i < d->max_vcpus; i++)
 			xfree(d->vcpu[i]);
@@ -491,10 +499,9 @@ int domain_destroy(struct domain *d)
 		arch_domain_destroy(d);
 		printk("Domain %u destroyed\n", d->domain_id);
 		d->destroy_stage = 4;
-		unlink_domain(d);
 		send_global_virq(VIRQ_DOM_EXC);
 		put_domain(d); /* it is no longer alive */
 		return 0;
-	default: return -EINVAL; /* already destroyed */
+	default: return 0; /* already destroyed: Xen's answer too */
 	}
 }

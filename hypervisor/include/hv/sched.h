@@ -101,7 +101,8 @@ struct domain {
 	/*
 	 * Lifetime: one reference for being alive (dropped when destroyed),
 	 * one per holder of get_domain(), one while any frame still names
-	 * this domain as owner. The structure is freed at zero.
+	 * this domain as owner. At zero the domain leaves the domain list
+	 * (until then a destroyed domain is listed, dying) and is freed.
 	 */
 	int refcnt;
 	unsigned long owned_frames;
