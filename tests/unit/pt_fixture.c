@@ -19,6 +19,14 @@ static const struct ram_range ram[] = {{PT_RAM_FIRST, PT_RAM_FRAMES}};
 
 struct domain dom_a, dom_b, dom_io;
 struct vcpu vcpu_a;
+unsigned int pt_crashes;
+struct domain *pt_crashed;
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	pt_crashes++;
+	pt_crashed = d;
+}
 
 /*
  * A fresh machine for each case: the domains, a per-domain area for
@@ -47,6 +55,8 @@ int pt_fixture_setup(void **state)
 	fake_set_cpu(0);
 	fake_tlb = (struct fake_tlb){0};
 	fake_gdt_maps = 0;
+	pt_crashes = 0;
+	pt_crashed = NULL;
 	return 0;
 }
 

@@ -32,6 +32,10 @@
 extern struct domain dom_a, dom_b, dom_io;
 extern struct vcpu vcpu_a;
 
+/* domain_crash() is a recorder: how often, and the last domain crashed. */
+extern unsigned int pt_crashes;
+extern struct domain *pt_crashed;
+
 int pt_fixture_setup(void **state);
 int pt_fixture_teardown(void **state);
 unsigned long new_frame(struct domain *d);

@@ -362,7 +362,7 @@ static void l1_entry_keeps_guest_bits_gains_user_loses_global(void **state)
 	unsigned long data = new_frame(&dom_a), l1 = new_frame(&dom_a);
 	unsigned long l1b = new_l1(&dom_a);
 	uint64_t guest = _PAGE_AVAIL0 | _PAGE_AVAIL1 | _PAGE_AVAIL2 |
-			 (0x7ffUL << 52) | _PAGE_NX | A_D;
+			 (0x3ffUL << 52) | _PAGE_NX | A_D;
 
 	tab(l1)[0] = pte(data, RO | _PAGE_GLOBAL);
 	tab(l1)[1] = pte(data, RW | U);
@@ -374,6 +374,83 @@ static void l1_entry_keeps_guest_bits_gains_user_loses_global(void **state)
 	assert_int_equal(set_l1e(&dom_a, l1b, pte(data, RW | _PAGE_GLOBAL)), 0);
 	assert_int_equal(tab(l1b)[0], pte(data, RW | U));
 	assert_refs(data, 5, 3);
+}
+
+/* ---- Grant mappings in L1 tables (rule 8) ------------------------------- */
+
+/* A grant map's entry: written directly, its references taken for it. */
+static void install_grant_entry(unsigned long l1, unsigned long data, bool rw)
+{
+	assert_true(get_page(pg(data), pg(data)->owner));
+	if (rw)
+		assert_int_equal(get_page_type(pg(data), PGT_writable_page), 0);
+	tab(l1)[0] = pte(data, (rw ? RW : RO) | U | A_D | _PAGE_GNTTAB);
+}
+
+static void guest_cannot_write_the_grant_bit(void **state)
+{
+	unsigned long data = new_frame(&dom_a), l1 = new_l1(&dom_a);
+
+	assert_int_equal(validate_with(&dom_a, L1,
+				       pte(data, RO | _PAGE_GNTTAB)),
+			 -EINVAL);
+	assert_int_equal(set_l1e(&dom_a, l1, pte(data, RW | _PAGE_GNTTAB)),
+			 -EINVAL);
+	assert_int_equal(tab(l1)[0], 0);
+	assert_refs(data, 1, 0);
+}
+
+static void replacing_a_grant_entry_crashes_the_guest(void **state)
+{
+	unsigned long data = new_frame(&dom_b), l1 = new_l1(&dom_a);
+	unsigned long mine = new_frame(&dom_a);
+
+	install_grant_entry(l1, data, true);
+	assert_refs(data, 2, 1);
+	assert_int_equal(set_l1e(&dom_a, l1, pte(mine, RO)), 0);
+	assert_int_equal(pt_crashes, 1);
+	assert_ptr_equal(pt_crashed, &dom_a);
+	/* The references the entry held went with it all the same. */
+	assert_refs(data, 1, 0);
+}
+
+static void ending_a_table_with_a_grant_entry_crashes_its_owner(void **state)
+{
+	unsigned long data = new_frame(&dom_b), l1 = new_l1(&dom_a);
+
+	install_grant_entry(l1, data, false);
+	drop(l1);
+	assert_int_equal(pt_crashes, 1);
+	assert_ptr_equal(pt_crashed, &dom_a);
+	assert_refs(data, 1, 0);
+}
+
+static void dying_domain_loses_grant_entries_quietly(void **state)
+{
+	unsigned long data = new_frame(&dom_b), l1 = new_l1(&dom_a);
+
+	install_grant_entry(l1, data, true);
+	dom_a.is_dying = true;
+	drop(l1);
+	assert_int_equal(pt_crashes, 0);
+	assert_refs(data, 1, 0);
+	assert_int_equal(type_of(data), PGT_writable_page);
+}
+
+static void same_frame_update_keeps_the_grant_bit(void **state)
+{
+	unsigned long data = new_frame(&dom_a), l1 = new_l1(&dom_a);
+
+	install_grant_entry(l1, data, true);
+	assert_int_equal(set_l1e(&dom_a, l1, pte(data, RW | _PAGE_AVAIL1)), 0);
+	assert_int_equal(tab(l1)[0] & _PAGE_GNTTAB, _PAGE_GNTTAB);
+	assert_int_equal(tab(l1)[0] & _PAGE_AVAIL1, _PAGE_AVAIL1);
+	assert_int_equal(pt_crashes, 0);
+	assert_refs(data, 2, 1);
+	/* Taking it away is still an implicit unmap. */
+	assert_int_equal(set_l1e(&dom_a, l1, 0), 0);
+	assert_int_equal(pt_crashes, 1);
+	assert_refs(data, 1, 0);
 }
 
 static void l1_ignores_not_present_entries(void **state)
@@ -944,6 +1021,11 @@ int main(void)
 		TEST(l1_refuses_cache_attributes_without_io_rights),
 		TEST(l1_refuses_frames_beyond_the_physical_address_width),
 		TEST(l1_entry_keeps_guest_bits_gains_user_loses_global),
+		TEST(guest_cannot_write_the_grant_bit),
+		TEST(replacing_a_grant_entry_crashes_the_guest),
+		TEST(ending_a_table_with_a_grant_entry_crashes_its_owner),
+		TEST(dying_domain_loses_grant_entries_quietly),
+		TEST(same_frame_update_keeps_the_grant_bit),
 		TEST(l1_ignores_not_present_entries),
 		TEST(ln_entry_must_point_at_the_next_lower_type),
 		TEST(ln_entry_refuses_superpages_global_and_cache_bits),

@@ -34,6 +34,15 @@
  *  7. Whenever a frame changes type, TLBs are flushed, so no stale
  *     translation survives a page table becoming writable (or the
  *     reverse).
+ *  8. An L1 entry with _PAGE_GNTTAB was written by a grant map
+ *     (arch/x86/pv/grant_map.c) and maps another domain's (or the
+ *     domain's own) granted frame; its references were taken by the grant
+ *     code and are dropped when the entry goes. Only unmap_grant_ref may
+ *     remove it. A guest cannot write the bit (-EINVAL); an update that
+ *     keeps the entry's frame and access keeps the bit; any other change
+ *     of such an entry - an update, or the end of its table - while the
+ *     domain is alive is an implicit unmap, and crashes the domain, as in
+ *     Xen. (Dying, its tables go and so do the entries, quietly.)
  *
  * The type count is updated with compare-and-exchange. A count above zero
  * without PGT_validated means "being validated (or devalidated) by someone
@@ -55,7 +64,8 @@
 	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED |              \
 	 _PAGE_DIRTY | _PAGE_AVAIL0 | _PAGE_AVAIL1 | _PAGE_AVAIL2 |            \
 	 HIGH_AVAIL | _PAGE_NX)
-#define L1_ALLOWED (GUEST_FLAGS | _PAGE_GLOBAL | PTE_ADDR_MASK)
+#define L1_ALLOWED                                                             \
+	((GUEST_FLAGS | _PAGE_GLOBAL | PTE_ADDR_MASK) & ~_PAGE_GNTTAB)
 #define LN_ALLOWED (GUEST_FLAGS | PTE_ADDR_MASK)
 
 /* Frames of local APIC and IO-APIC registers: never mapped by guests. */
@@ -144,12 +154,22 @@ static int get_page_from_l1e(pte_t e, struct domain *l1e_owner,
 	return 0;
 }
 
-static void put_page_from_l1e(pte_t e)
+/*
+ * Drop the references of L1 entry e of a table owned by l1e_owner, which
+ * is crashed if e was a grant mapping and it is alive (rule 8).
+ */
+void put_page_from_l1e(pte_t e, struct domain *l1e_owner)
 {
 	mfn_t mfn = pte_mfn(e);
 
 	if (!(e & _PAGE_PRESENT))
 		return;
+	if ((e & _PAGE_GNTTAB) && !l1e_owner->is_shutting_down &&
+	    !l1e_owner->is_dying)
+		domain_crash(l1e_owner,
+			     "implicit unmap of a granted frame "
+			     "(entry %#lx)",
+			     (unsigned long)e);
 	owe_tlb_flush();
 	if (!page_is_ram(mfn))
 		return;
@@ -233,13 +253,13 @@ static bool entry_is_guest(unsigned int lvl, unsigned int i)
 }
 
 static void release_entries(pte_t *t, unsigned int lvl, mfn_t tmfn,
-			    unsigned int upto)
+			    unsigned int upto, struct domain *owner)
 {
 	for (unsigned int i = 0; i < upto; i++) {
 		if (!entry_is_guest(lvl, i))
 			continue;
 		if (lvl == 1)
-			put_page_from_l1e(t[i]);
+			put_page_from_l1e(t[i], owner);
 		else
 			put_page_from_lne(t[i], tmfn);
 	}
@@ -270,7 +290,7 @@ static int validate_table(struct page_info *pg, unsigned long type)
 			break;
 	}
 	if (rc) {
-		release_entries(t, lvl, tmfn, i);
+		release_entries(t, lvl, tmfn, i, d);
 		return rc;
 	}
 	if (lvl == 4)
@@ -289,7 +309,7 @@ static void devalidate_page(struct page_info *pg, unsigned long type)
 {
 	if (type >= PGT_l1_page_table && type <= PGT_l4_page_table)
 		release_entries(mfn_to_virt(page_to_mfn(pg)), table_level(type),
-				page_to_mfn(pg), PT_ENTRIES);
+				page_to_mfn(pg), PT_ENTRIES, pg->owner);
 }
 
 static bool needs_validation(unsigned long type)
@@ -436,11 +456,14 @@ int mod_l1_entry(pte_t *pl1e, pte_t nl1e, mfn_t l1mfn, struct domain *pt_owner,
 		if (nl1e & l1_disallowed(pt_owner))
 			return -EINVAL;
 		nl1e = adjust_guest_l1e(nl1e);
-		/* Same frame, same access: no references change. */
+		/* Same frame, same access: no references change (and a
+		 * grant mapping stays one, rule 8). */
 		if ((ol1e & _PAGE_PRESENT) &&
 		    mfn_eq(pte_mfn(ol1e), pte_mfn(nl1e)) &&
 		    !((ol1e ^ nl1e) & (_PAGE_RW | CACHE_ATTRS))) {
-			while (!update_entry(pl1e, &ol1e, nl1e, preserve_ad))
+			while (!update_entry(pl1e, &ol1e,
+					     nl1e | (ol1e & _PAGE_GNTTAB),
+					     preserve_ad))
 				;
 			return 0;
 		}
@@ -450,7 +473,7 @@ int mod_l1_entry(pte_t *pl1e, pte_t nl1e, mfn_t l1mfn, struct domain *pt_owner,
 	}
 	while (!update_entry(pl1e, &ol1e, nl1e, preserve_ad))
 		;
-	put_page_from_l1e(ol1e);
+	put_page_from_l1e(ol1e, pt_owner);
 	return 0;
 }
 

@@ -17,6 +17,7 @@ void put_page_type(struct page_info *pg);
 int get_page_and_type(struct page_info *pg, struct domain *d,
 		      unsigned long type);
 void put_page_and_type(struct page_info *pg);
+void put_page_from_l1e(pte_t e, struct domain *l1e_owner);
 int mod_l1_entry(pte_t *pl1e, pte_t nl1e, mfn_t l1mfn, struct domain *pt_owner,
 		 struct domain *pg_owner, bool preserve_ad);
 int mod_l2_entry(pte_t *pl2e, pte_t nl2e, mfn_t l2mfn, struct domain *d,

@@ -25,6 +25,7 @@ typedef uint64_t pte_t; /* an entry at any level */
 #define _PAGE_AVAIL0 (1UL << 9)
 #define _PAGE_AVAIL1 (1UL << 10)
 #define _PAGE_AVAIL2 (1UL << 11)
+#define _PAGE_GNTTAB (1UL << 62) /* software: installed by a grant map */
 #define _PAGE_NX (1UL << 63)
 
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
