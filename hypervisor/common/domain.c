@@ -9,6 +9,7 @@
  *
  * Lock order: domlist_lock, then d->page_alloc_lock, then the heap lock.
  */
+#include <hv/grant_table.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/sched.h>
@@ -50,6 +51,7 @@ static void unlink_domain(struct domain *d);
 static void domain_free(struct domain *d)
 {
 	unlink_domain(d);
+	grant_table_free(d);
 	if (d->vcpu)
 		for (unsigned int i = 0; i < d->max_vcpus; i++)
 			xfree(d->vcpu[i]);
@@ -95,6 +97,8 @@ struct domain *domain_create(domid_t id, bool privileged,
 		update_domain_wallclock(d);
 		if (evtchn_init(d, privileged ? EVTCHN_2L_NR_CHANNELS
 					      : DEFAULT_MAX_EVTCHNS))
+			goto err_free;
+		if (grant_table_init(d))
 			goto err_free;
 
 		spin_lock(&domlist_lock);
@@ -464,8 +468,11 @@ static bool relinquish_memory(struct domain *d)
 
 /*
  * XEN_DOMCTL_destroydomain: stop d's vCPUs, close its event channels,
- * give back its memory (scrubbed) and its hypervisor state, tell dom0
+ * give up the grant mappings it holds, give back its memory (scrubbed),
+ * its grant table's frames and its hypervisor state, tell dom0
  * (VIRQ_DOM_EXC). Long: returns -ERESTART to be called again until done.
+ * Frames that other domains still map (its grants) stay, and with them
+ * the domain, dying, until they are unmapped.
  */
 int domain_destroy(struct domain *d)
 {
@@ -487,18 +494,24 @@ int domain_destroy(struct domain *d)
 		d->destroy_stage = 2;
 		/* fall through */
 	case 2:
-		if (!relinquish_memory(d))
+		if (gnttab_release_mappings(d))
 			return -ERESTART;
 		d->destroy_stage = 3;
 		/* fall through */
 	case 3:
+		if (!relinquish_memory(d))
+			return -ERESTART;
+		d->destroy_stage = 4;
+		/* fall through */
+	case 4:
 		if (d->shared_info)
 			domain_release_page(
 				mfn_to_page(virt_to_mfn(d->shared_info)));
 		d->shared_info = NULL;
+		grant_table_release_shared(d);
 		arch_domain_destroy(d);
 		printk("Domain %u destroyed\n", d->domain_id);
-		d->destroy_stage = 4;
+		d->destroy_stage = 5;
 		send_global_virq(VIRQ_DOM_EXC);
 		put_domain(d); /* it is no longer alive */
 		return 0;

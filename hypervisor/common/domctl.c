@@ -13,6 +13,7 @@
  * Commands run one at a time (domctl_lock). A long destroydomain leaves a
  * continuation and goes on later.
  */
+#include <hv/grant_table.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
@@ -69,6 +70,9 @@ static long createdomain(struct xen_domctl *op)
 	if ((c->flags & ~KNOWN_CDF) || c->iommu_opts || !c->max_vcpus ||
 	    c->max_vcpus > MAX_VIRT_CPUS_PER_DOMAIN)
 		return -EINVAL;
+	if (grant_table_check_config(c->max_grant_frames,
+				     c->max_maptrack_frames, c->grant_opts))
+		return -EINVAL;
 	if (id == 0 || id >= DOMID_FIRST_RESERVED) {
 		id = free_domid();
 		if (id == DOMID_INVALID)
@@ -80,6 +84,7 @@ static long createdomain(struct xen_domctl *op)
 	d = domain_create(id, false, c->max_vcpus);
 	if (!d)
 		return -ENOMEM;
+	grant_table_set_limits(d, c->max_grant_frames, c->max_maptrack_frames);
 	if (c->max_evtchn_port)
 		d->max_evtchns = MIN(c->max_evtchn_port + 1,
 				     (uint32_t)EVTCHN_2L_NR_CHANNELS);

@@ -23,6 +23,7 @@ static uint32_t feature_submap(const struct domain *d, unsigned int idx)
 		return 0;
 	f |= 1U << XENFEAT_mmu_pt_update_preserve_ad;
 	f |= 1U << XENFEAT_pae_pgdir_above_4gb;
+	f |= 1U << XENFEAT_gnttab_map_avail_bits;
 	if (d->is_privileged)
 		f |= 1U << XENFEAT_dom0;
 	return f;

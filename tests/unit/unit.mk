@@ -48,6 +48,10 @@ UNIT_SRCS_test_event_channel := $(UNIT_EVENTS)
 UNIT_SRCS_test_event_delivery := $(UNIT_EVENTS)
 UNIT_SRCS_test_sched_credit := hypervisor/common/sched_credit.c \
 	$(UNIT_DIR)/sched_fixture.c $(UNIT_DIR)/fake/domain.c
+UNIT_SRCS_test_grant_table := $(UNIT_MM) $(UNIT_DOMAINS) \
+	$(UNIT_DIR)/gt_fixture.c hypervisor/common/grant_table.c \
+	hypervisor/common/grant_mapping.c hypervisor/common/grant_copy.c \
+	hypervisor/arch/x86/pv/page_type.c hypervisor/arch/x86/pv/descriptor.c
 UNIT_SRCS_test_domctl := hypervisor/common/domctl.c \
 	hypervisor/common/sysctl.c $(UNIT_DOMAINS)
 UNIT_SRCS_test_cpio := tools/ctrl/cpio.c
@@ -56,8 +60,8 @@ UNIT_SRCS_test_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
 	test_vsnprintf test_page_type test_elf test_event_channel \
-	test_event_delivery test_sched_credit test_domctl test_cpio \
-	test_xlcfg
+	test_event_delivery test_grant_table test_sched_credit test_domctl \
+	test_cpio test_xlcfg
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
 
 # dom0's toolstack (tools/ctrl) and its tests see the toolstack headers.

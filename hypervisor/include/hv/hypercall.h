@@ -59,6 +59,8 @@ long do_console_io(unsigned int cmd, unsigned int count,
 
 // common/event_channel.c (declared in hv/event.h)
 
+// common/grant_table.c (declared in hv/grant_table.h)
+
 // common/vcpu_op.c
 long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg);
 

@@ -93,6 +93,9 @@ struct domain {
 	struct evtchn *evtchn_buckets[NR_EVTCHN_BUCKETS];
 	unsigned int max_evtchns; /* ports 0 .. max_evtchns - 1 */
 
+	/* Grant table (common/grant_table.c): its grants and its mappings. */
+	struct grant_table *grant_table;
+
 	/* Memory: frames this domain owns, linked through page_info.list. */
 	spinlock_t page_alloc_lock;
 	uint32_t page_list_head;

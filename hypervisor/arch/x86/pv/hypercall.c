@@ -16,6 +16,7 @@
  * the casts in the table sound.
  */
 #include <hv/event.h>
+#include <hv/grant_table.h>
 #include <hv/hypercall.h>
 #include <hv/sched.h>
 #include <hv/vcpu_time.h>
@@ -46,6 +47,7 @@ static const hypercall_fn_t hypercall_table[] = {
 		HYPERCALL(do_event_channel_op_compat),
 	[__HYPERVISOR_xen_version] = HYPERCALL(do_xen_version),
 	[__HYPERVISOR_console_io] = HYPERCALL(do_console_io),
+	[__HYPERVISOR_grant_table_op] = HYPERCALL(do_grant_table_op),
 	[__HYPERVISOR_vm_assist] = HYPERCALL(do_vm_assist),
 	[__HYPERVISOR_update_va_mapping_otherdomain] =
 		HYPERCALL(do_update_va_mapping_otherdomain),

@@ -458,7 +458,7 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
  * The L1 table mapping guest address va in v's current kernel tables,
  * with a general and a type reference; NULL if there is none.
  */
-static struct page_info *get_l1_of(struct vcpu *v, unsigned long va)
+struct page_info *get_l1_of(struct vcpu *v, unsigned long va)
 {
 	mfn_t m = v->arch.guest_table;
 	unsigned int idx[3] = {l4_index(va), l3_index(va), l2_index(va)};

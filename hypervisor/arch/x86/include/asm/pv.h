@@ -62,6 +62,7 @@ struct cpuid_regs pv_guest_cpuid(uint32_t leaf, uint32_t subleaf);
 
 // arch/x86/pv/mmu.c
 int pv_new_guest_cr3(struct vcpu *v, mfn_t mfn);
+struct page_info *get_l1_of(struct vcpu *v, unsigned long va);
 
 // arch/x86/pv/priv_op.c
 bool pv_emulate_privileged_op(struct cpu_user_regs *regs);
