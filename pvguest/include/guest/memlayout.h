@@ -7,7 +7,10 @@
  *   0xFFFF880000000000  direct map of all pseudo-physical frames  slot 272
  *                       (va = DIRECTMAP_BASE + pfn * 4 KiB)
  *   0xFFFFC00000000000  map area: ad hoc mappings of any frame    slot 384
- *                       (granted frames, tests)
+ *                       (tests)
+ *   0xFFFFC02000000000  our grant table's frames (grant/)         slot 384
+ *   0xFFFFC03000000000  grant window: other domains' grants       slot 384
+ *                       mapped by gnttab_map() (grant/)
  *   0xFFFFC04000000000  foreign window: other domains' frames     slot 384
  *                       mapped by dom0's toolstack (mm/foreign.c)
  *   0xFFFFFFFF80000000  kernel image, then the rest of Xen's      slot 511
@@ -34,6 +37,14 @@
 
 #define MAPAREA_BASE UL_(0xFFFFC00000000000)
 #define MAPAREA_SIZE UL_(0x0000008000000000)
+
+/* Where grant/ maps our grant table (at most 64 frames). */
+#define GNTTAB_SHARED_VA UL_(0xFFFFC02000000000)
+#define GNTTAB_SHARED_MAX_FRAMES 64
+
+/* The part of the map area that gnttab_map() hands out (64 MiB). */
+#define GRANT_MAP_BASE UL_(0xFFFFC03000000000)
+#define GRANT_MAP_SIZE UL_(0x0000000004000000)
 
 /* The part of the map area that foreign_map() hands out (256 MiB). */
 #define FOREIGN_MAP_BASE UL_(0xFFFFC04000000000)
