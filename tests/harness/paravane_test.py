@@ -86,11 +86,12 @@ XEN_CMDLINE = ("console=com1 com1=115200,8n1 dom0_mem=128M,max:128M "
 XEN_SMP = 2
 
 
-def boot_xen(build_dir, kernel, kernel_cmdline, log_path, timeout=120):
+def boot_xen(build_dir, kernel, kernel_cmdline, log_path, timeout=120,
+             xen_options=""):
     """Boot kernel as dom0 of Xen 4.17; it must end the run itself."""
     module = (kernel + (" " + kernel_cmdline if kernel_cmdline else ""))
     return run_qemu(["-kernel", xen_binary(build_dir),
-                     "-append", XEN_CMDLINE,
+                     "-append", (XEN_CMDLINE + " " + xen_options).strip(),
                      "-initrd", module.replace(",", ",,")],
                     log_path, timeout, XEN_SMP, "512M", "max,-smap")
 
