@@ -16,6 +16,10 @@
  *                          power off: the latched code is the reason
  *   mode=ramdisk size=N sum=S  power off if start_info's module is N
  *                          bytes whose byte sum is S, crash otherwise
+ *   mode=grant fill=B      grant dom0 one page of ours, writable, every
+ *                          byte B, then wait for ever; the grant is the
+ *                          first reference pvguest's client hands out
+ *                          (TS_GRANT_REF, 8); crash if that fails
  *   mode=spin              burn CPU for ever
  *   mode=idle (default)    wait for ever
  */
@@ -24,7 +28,9 @@
 #include <guest/cmdline.h>
 #include <guest/console.h>
 #include <guest/errno.h>
+#include <guest/grant.h>
 #include <guest/hypercall.h>
+#include <guest/mm.h>
 #include <guest/shutdown.h>
 #include <paravane/string.h>
 #include <xen/domctl.h>
@@ -145,6 +151,23 @@ static void __noreturn check_ramdisk(void)
 						   : SHUTDOWN_crash);
 }
 
+static void __noreturn grant_page(void)
+{
+	grant_ref_t ref;
+	pfn_t pfn;
+
+	if (alloc_frames(1, &pfn))
+		shut_down(SHUTDOWN_crash);
+	memset(frame_va(pfn), (int)cmdline_uint("fill", 0), 4096);
+	if (gnttab_grant_access(0, pfn, false, &ref) || ref != 8)
+		shut_down(SHUTDOWN_crash);
+	for (;;) {
+		struct sched_poll poll = {.nr_ports = 0};
+
+		HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+	}
+}
+
 /* Do what the command line says. */
 int app_main(void)
 {
@@ -168,6 +191,8 @@ int app_main(void)
 	}
 	if (!strcmp(mode, "ramdisk"))
 		check_ramdisk();
+	if (!strcmp(mode, "grant"))
+		grant_page();
 	if (!strcmp(mode, "spin"))
 		for (;;)
 			spins++;

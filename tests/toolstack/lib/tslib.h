@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #define TS_PROBE "/boot/probe.elf"
+#define TS_GRANT_REF 8 /* the grant of the probe's mode=grant */
 #define TS_WAIT_S 20
 
 // tests/toolstack/lib/tslib.c
