@@ -21,7 +21,8 @@ DOMBENCH_RAMDISK := $(BENCH_BUILD)/dombench.cpio
 BENCH_REPORT_OBJ := $(PVG_OBJ)/tools/bench/report.c.o
 
 HVBENCH_OBJS := $(PVG_OBJ)/tools/bench/hvbench.c.o \
-	$(PVG_OBJ)/tools/bench/bench_events.c.o $(BENCH_REPORT_OBJ)
+	$(PVG_OBJ)/tools/bench/bench_events.c.o \
+	$(PVG_OBJ)/tools/bench/bench_grant.c.o $(BENCH_REPORT_OBJ)
 
 $(HVBENCH_ELF): $(HVBENCH_OBJS) $(PVG_LINK_DEPS)
 	@mkdir -p $(dir $@)

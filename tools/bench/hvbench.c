@@ -9,7 +9,8 @@
  *   trap_bounce      int3 bounced to a handler that returns straight away
  *                    through the iret hypercall
  *
- * and the event-channel round trips and timer lateness of bench_events.c.
+ * and the event-channel round trips and timer lateness of bench_events.c,
+ * and the grant-table figures of bench_grant.c.
  *
  * Each figure is the median of REPS repetitions, and every repetition is
  * printed too: "bench <name> <rep> <cycles>" and "bench <name> median
@@ -138,7 +139,7 @@ int app_main(void)
 	bench_null_hypercall();
 	if (bench_mmu_update() || bench_trap_bounce() ||
 	    bench_evtchn_loopback() || bench_evtchn_vcpus() ||
-	    bench_timer_lateness())
+	    bench_timer_lateness() || bench_grants())
 		return EXIT_FAILED;
 	printk("hvbench: done\n");
 	return EXIT_OK;

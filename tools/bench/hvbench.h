@@ -13,4 +13,7 @@ int bench_evtchn_loopback(void);
 int bench_evtchn_vcpus(void);
 int bench_timer_lateness(void);
 
+// tools/bench/bench_grant.c
+int bench_grants(void);
+
 #endif /* BENCH_HVBENCH_H */

@@ -4,14 +4,16 @@
 Boots each benchmark kernel as dom0 (two vCPUs, two CPUs) of each
 hypervisor, under the same QEMU (TCG) configuration:
 
-  hvbench   tools/bench/hvbench.c: costs inside one domain
+  hvbench   tools/bench/hvbench.c: costs inside one domain (with the
+            grant-table figures of bench_grant.c)
   dombench  tools/bench/dombench.c, with its ramdisk of domUs: costs
             between domains (event channels, switches, creation); on Xen
             with sched=credit, the policy Paravane's scheduler follows
 
 reads their "bench <name> median <value>" lines (TSC cycles, or
 nanoseconds for NS_FIGURES) and each boot's report of the TSC frequency,
-and prints one table in nanoseconds with the ratio Paravane/Xen, plus
+and prints one table in nanoseconds with the ratio Paravane/Xen, the
+grant figures also as rates (pairs/s, MB/s), plus
 build/bench/hypervisor.json. Lines "bench-warning ..." (a figure that did
 not measure what it should) are shown under the table.
 """
@@ -33,6 +35,9 @@ BENCHMARKS = [
     ("evtchn_loopback", "event channel round trip, loopback, one vCPU"),
     ("evtchn_vcpus", "event channel round trip, vCPU 0 <-> vCPU 1"),
     ("timer_lateness", "timer lateness, 1 ms sleep (ns after deadline)"),
+    ("grant_map_unmap", "grant map + unmap of a 4 KiB page, one domain"),
+    ("grant_copy_4k", "grant copy of a 4 KiB page, one op per call"),
+    ("memcpy_4k", "memcpy of 4 KiB inside the guest (baseline)"),
     ("evtchn_domains_2cpu", "event channel round trip, dom0 <-> domU, 2 CPUs"),
     ("evtchn_domains_1cpu", "event channel round trip, dom0 <-> domU, 1 CPU"),
     ("domain_switch", "switch between domains, one CPU (yield)"),
@@ -42,6 +47,14 @@ BENCHMARKS = [
 
 # Figures the kernels report in nanoseconds already (the rest: TSC cycles).
 NS_FIGURES = {"timer_lateness"}
+
+# The same figures as rates: (figure, title, unit, rate from ns per op).
+RATES = [
+    ("grant_map_unmap", "grant map + unmap pairs", "pairs/s",
+     lambda ns: 1e9 / ns),
+    ("grant_copy_4k", "grant copy, 4 KiB", "MB/s", lambda ns: 4096e3 / ns),
+    ("memcpy_4k", "memcpy, 4 KiB (baseline)", "MB/s", lambda ns: 4096e3 / ns),
+]
 
 # The kernels: (name, its ramdisk or None, Xen's extra options).
 KERNELS = [
@@ -137,11 +150,26 @@ def main():
             "%.1f" % p if p is not None else "-",
             "%.1f" % x if x is not None else "-",
             "%.2f" % ratios[key] if ratios[key] is not None else "-"))
+    print("%-48s %12s %12s %14s" % ("as rates (higher is better)", "Paravane",
+                                    "Xen 4.17", "Paravane/Xen"))
+    rates = {}
+    for key, title, unit, rate in RATES:
+        p = results["paravane"]["ns"].get(key)
+        x = results["xen"]["ns"].get(key)
+        rp = rate(p) if p else None
+        rx = rate(x) if x else None
+        rates[key] = {"unit": unit, "paravane": rp, "xen": rx}
+        print("%-48s %12s %12s %14s" % (
+            "%s (%s)" % (title, unit),
+            "%.0f" % rp if rp is not None else "-",
+            "%.0f" % rx if rx is not None else "-",
+            "%.2f" % (rp / rx) if rp and rx else "-"))
     print("Xen runs hvbench with its default scheduler (credit2) and dombench "
           "(the dom0 <-> domU rows) with sched=credit.")
     for w in warnings:
         print("warning: " + w)
     results["ratio_paravane_over_xen"] = ratios
+    results["rates"] = rates
     results["warnings"] = warnings
     out = os.path.join(args.build, "bench", "hypervisor.json")
     with open(out, "w") as f:
