@@ -54,10 +54,15 @@ static bool maptrack_grow(struct grant_table *gt)
 	if (gt->maptrack_frames >= gt->max_maptrack_frames)
 		return false;
 	if (!gt->maptrack) {
-		gt->maptrack = xzalloc_array(struct grant_mapping *,
-					     gt->max_maptrack_frames);
+		size_t size = gt->max_maptrack_frames * sizeof(void *);
+
+		/* Pages of its own, like the table (see grant_table_init). */
+		while ((PAGE_SIZE << gt->maptrack_order) < size)
+			gt->maptrack_order++;
+		gt->maptrack = alloc_xenheap_pages(gt->maptrack_order);
 		if (!gt->maptrack)
 			return false;
+		memset(gt->maptrack, 0, PAGE_SIZE << gt->maptrack_order);
 	}
 	page = alloc_xenheap_pages(0);
 	if (!page)
@@ -118,7 +123,7 @@ void maptrack_free_all(struct grant_table *gt)
 {
 	for (unsigned int i = 0; i < gt->maptrack_frames; i++)
 		free_xenheap_pages(gt->maptrack[i], 0);
-	xfree(gt->maptrack);
+	free_xenheap_pages(gt->maptrack, gt->maptrack_order);
 	gt->maptrack = NULL;
 	gt->maptrack_frames = 0;
 	gt->maptrack_free = gt->maptrack_tail = MAPTRACK_NONE;

@@ -135,36 +135,38 @@ err_active:
 
 /*
  * Give d a grant table with the hypervisor's default limits and its
- * first frame (createdomain then sets the limits it was asked for).
+ * first frame (createdomain then sets the limits it was asked for). The
+ * table's own state and its frame lists share pages of their own, so
+ * that a domain's end gives every page back.
  */
 int grant_table_init(struct domain *d)
 {
-	struct grant_table *gt = xzalloc(struct grant_table);
+	unsigned int max = limit_frames(), order = 0;
+	size_t size = sizeof(struct grant_table) +
+		      (max + active_pages(max)) * sizeof(void *);
+	struct grant_table *gt;
 
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	gt = alloc_xenheap_pages(order);
 	if (!gt)
 		return -ENOMEM;
+	memset(gt, 0, PAGE_SIZE << order);
+	gt->order = order;
 	spin_lock_init(&gt->lock);
 	spin_lock_init(&gt->maptrack_lock);
-	gt->max_frames = limit_frames();
+	gt->max_frames = max;
 	gt->max_maptrack_frames = opt_max_maptrack_frames;
 	gt->maptrack_free = gt->maptrack_tail = MAPTRACK_NONE;
-	gt->shared = xzalloc_array(grant_entry_v1_t *, gt->max_frames);
-	gt->active = xzalloc_array(struct active_grant_entry *,
-				   active_pages(gt->max_frames));
-	if (!gt->shared || !gt->active)
-		goto err_free;
+	gt->shared = (grant_entry_v1_t **)(gt + 1);
+	gt->active = (struct active_grant_entry **)(gt->shared + max);
 	d->grant_table = gt;
-	if (grow_table(d, GNTTAB_INITIAL_FRAMES))
-		goto err_unpublish;
+	if (grow_table(d, GNTTAB_INITIAL_FRAMES)) {
+		d->grant_table = NULL;
+		free_xenheap_pages(gt, order);
+		return -ENOMEM;
+	}
 	return 0;
-
-err_unpublish:
-	d->grant_table = NULL;
-err_free:
-	xfree(gt->active);
-	xfree(gt->shared);
-	xfree(gt);
-	return -ENOMEM;
 }
 
 /*
@@ -236,10 +238,8 @@ void grant_table_free(struct domain *d)
 	maptrack_free_all(gt);
 	for (unsigned int i = 0; i < active_pages(gt->nr_frames); i++)
 		free_xenheap_pages(gt->active[i], 0);
-	xfree(gt->active);
-	xfree(gt->shared);
-	xfree(gt);
 	d->grant_table = NULL;
+	free_xenheap_pages(gt, gt->order);
 }
 
 /* ---- The GTF_* protocol ------------------------------------------------ */

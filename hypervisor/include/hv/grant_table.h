@@ -69,11 +69,14 @@ struct grant_mapping {
 #define MAPTRACK_PER_PAGE (PAGE_SIZE / sizeof(struct grant_mapping))
 #define MAPTRACK_NONE (~0U)
 
+/* A domain's table, in 2^order pages with its two frame lists after it. */
 struct grant_table {
+	unsigned int order;
+
 	/* lock: the frames, the active entries, the shared entries' flags. */
 	spinlock_t lock;
 	unsigned int nr_frames, max_frames;
-	grant_entry_v1_t **shared; /* max_frames slots (of the limit) */
+	grant_entry_v1_t **shared;	    /* a slot per frame of the limit */
 	struct active_grant_entry **active; /* one page per ACTIVE_PER_PAGE */
 	bool shared_released;		    /* the domain is being destroyed */
 
@@ -81,6 +84,7 @@ struct grant_table {
 	spinlock_t maptrack_lock;
 	unsigned int maptrack_frames, max_maptrack_frames;
 	struct grant_mapping **maptrack; /* allocated on the first map */
+	unsigned int maptrack_order;	 /* its pages: 2^maptrack_order */
 	grant_handle_t maptrack_free;	 /* free list head, or MAPTRACK_NONE */
 	grant_handle_t maptrack_tail;	 /* and its tail */
 
