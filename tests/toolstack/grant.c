@@ -5,6 +5,10 @@
  * mapping still reads the domU's data, the domain stays listed, dying,
  * with its frame held, and only after the unmap does it go and the
  * host's free memory return to what it was before the domU was built.
+ * And a domU that maps dom0's grant and then removes the mapping behind
+ * the grant code's back (an implicit unmap) is crashed on Paravane, as
+ * by Xen's debug builds; Debian's Xen 4.17, a release build, lets the
+ * update through. On both the grant stays in use until it is destroyed.
  */
 #include "harness/test.h"
 #include "lib/tslib.h"
@@ -13,6 +17,8 @@
 #include <guest/console.h>
 #include <guest/grant.h>
 #include <guest/hypercall.h>
+#include <guest/mm.h>
+#include <paravane/printf.h>
 
 CONFORMANCE_KERNEL("toolstack-grant");
 
@@ -214,4 +220,40 @@ TEST(grant, destroy_while_device_mapped)
 	EXPECT_EQ(u.status, GNTST_okay);
 	EXPECT_OK(ts_wait_gone(domid, TS_WAIT_S));
 	EXPECT_EQ(settled_free_pages(before), before);
+}
+
+/*
+ * A domU maps dom0's grant and clears the entry with update_va_mapping:
+ * Paravane crashes it (release Xen lets it power off); the grant stays in
+ * use (GTF_reading, GTF_writing) until the domain is destroyed.
+ */
+TEST(grant, implicit_unmap)
+{
+	const void *kernel;
+	char cmdline[64];
+	struct build_params p = {
+		.cmdline = cmdline, .memory_kb = 8 << 10, .max_vcpus = 1};
+	struct build_info bi;
+	ctrl_dominfo_t info;
+	grant_ref_t ref;
+	pfn_t pfn;
+
+	ASSERT_OK(ts_file(TS_PROBE, &kernel, &p.kernel_len));
+	p.kernel = kernel;
+	ASSERT_OK(build_create(&p, &bi));
+	ASSERT_OK(alloc_frames(1, &pfn));
+	ASSERT_OK(gnttab_grant_access(bi.domid, pfn, false, &ref));
+	snprintf(cmdline, sizeof(cmdline), "mode=implicit dom=0 ref=%u", ref);
+	ASSERT_OK(build_image(&p, &bi));
+	ASSERT_OK(ctrl_unpausedomain(bi.domid));
+	ASSERT_OK(ts_wait_shutdown(bi.domid, TS_WAIT_S, &info));
+	EXPECT_EQ(ctrl_dominfo_shutdown_reason(&info),
+		  ts_on_paravane() ? SHUTDOWN_crash : SHUTDOWN_poweroff);
+	EXPECT_TRUE(gnttab_access_in_use(ref));
+	EXPECT_ERR(gnttab_end_access(ref), -EBUSY);
+	ASSERT_OK(ctrl_destroydomain(bi.domid));
+	EXPECT_OK(ts_wait_gone(bi.domid, TS_WAIT_S));
+	EXPECT_FALSE(gnttab_access_in_use(ref));
+	EXPECT_OK(gnttab_end_access(ref));
+	free_frames(pfn, 1);
 }

@@ -15,15 +15,6 @@
 
 CONFORMANCE_KERNEL("toolstack-shutdown");
 
-/* Paravane's extraversion is "-paravane"; Xen's a release like ".7". */
-static bool on_paravane(void)
-{
-	xen_extraversion_t extra = "";
-
-	HYPERVISOR_xen_version(XENVER_extraversion, extra);
-	return !strncmp(extra, "-paravane", 9);
-}
-
 static void expect_reason(const char *cmdline, unsigned int reason)
 {
 	ctrl_dominfo_t info;
@@ -81,7 +72,7 @@ TEST(shutdown, every_domctl_and_sysctl_is_refused_to_a_domU)
 	 * (on Xen, a few are refused by their argument checks first;
 	 * Paravane checks the caller before anything else).
 	 */
-	expect_reason(on_paravane() ? "mode=perm strict" : "mode=perm",
+	expect_reason(ts_on_paravane() ? "mode=perm strict" : "mode=perm",
 		      SHUTDOWN_poweroff);
 }
 

@@ -20,6 +20,11 @@
  *                          byte B, then wait for ever; the grant is the
  *                          first reference pvguest's client hands out
  *                          (TS_GRANT_REF, 8); crash if that fails
+ *   mode=implicit dom=D ref=R  map grant R of domain D writable, then
+ *                          clear the mapping's entry with
+ *                          update_va_mapping (not unmap_grant_ref): the
+ *                          hypervisor must crash us; reboot if the map
+ *                          fails, power off if we live on
  *   mode=spin              burn CPU for ever
  *   mode=idle (default)    wait for ever
  */
@@ -168,6 +173,20 @@ static void __noreturn grant_page(void)
 	}
 }
 
+static void __noreturn implicit_unmap(void)
+{
+	domid_t dom = (domid_t)cmdline_uint("dom", 0);
+	grant_ref_t ref = (grant_ref_t)cmdline_uint("ref", 0);
+	grant_handle_t h;
+	void *va;
+
+	if (gnttab_map(dom, ref, false, &va, &h) != GNTST_okay)
+		shut_down(SHUTDOWN_reboot);
+	HYPERVISOR_update_va_mapping((unsigned long)va, 0,
+				     UVMF_INVLPG | UVMF_LOCAL);
+	shut_down(SHUTDOWN_poweroff);
+}
+
 /* Do what the command line says. */
 int app_main(void)
 {
@@ -193,6 +212,8 @@ int app_main(void)
 		check_ramdisk();
 	if (!strcmp(mode, "grant"))
 		grant_page();
+	if (!strcmp(mode, "implicit"))
+		implicit_unmap();
 	if (!strcmp(mode, "spin"))
 		for (;;)
 			spins++;

@@ -10,6 +10,7 @@
 #include <guest/bootinfo.h>
 #include <guest/console.h>
 #include <guest/errno.h>
+#include <guest/hypercall.h>
 #include <guest/mm.h>
 #include <paravane/string.h>
 
@@ -178,4 +179,13 @@ evtchn_port_t ts_next_free_port(void)
 		return 0;
 	wait_close(port);
 	return port;
+}
+
+/* Paravane's extraversion is "-paravane"; Xen's a release like ".7". */
+bool ts_on_paravane(void)
+{
+	xen_extraversion_t extra = "";
+
+	HYPERVISOR_xen_version(XENVER_extraversion, extra);
+	return !strncmp(extra, "-paravane", 9);
 }

@@ -27,6 +27,7 @@ bool ts_exc_seen(unsigned int seconds);
 unsigned long ts_free_pages(void);
 unsigned int ts_nr_domains(void);
 unsigned int ts_nr_cpus(void);
+bool ts_on_paravane(void);
 evtchn_port_t ts_next_free_port(void);
 
 #endif /* TOOLSTACK_TSLIB_H */
