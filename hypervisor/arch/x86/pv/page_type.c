@@ -41,8 +41,11 @@
  *     remove it. A guest cannot write the bit (-EINVAL); an update that
  *     keeps the entry's frame and access keeps the bit; any other change
  *     of such an entry - an update, or the end of its table - while the
- *     domain is alive is an implicit unmap, and crashes the domain, as in
- *     Xen. (Dying, its tables go and so do the entries, quietly.)
+ *     domain is alive is an implicit unmap, and crashes the domain.
+ *     (Dying, its tables go and so do the entries, quietly.) This is what
+ *     Xen's debug builds do; its release builds (Debian's among them)
+ *     define the bit as 0, let guests use bit 62 and let implicit unmaps
+ *     through, the references going with the entry all the same.
  *
  * The type count is updated with compare-and-exchange. A count above zero
  * without PGT_validated means "being validated (or devalidated) by someone
