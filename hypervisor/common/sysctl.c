@@ -62,7 +62,7 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
 	pi->max_cpu_id = nr_online_cpus - 1; /* CPUs are numbered densely */
 	pi->nr_nodes = 1;
 	pi->cpu_khz = (uint32_t)(tsc_hz() / 1000);
-	pi->capabilities = XEN_SYSCTL_PHYSCAP_pv;
+	pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
 	pi->total_pages = heap_total_pages();
 	pi->free_pages = heap_free_pages();
 	pi->max_mfn = max_page - 1;

@@ -257,3 +257,14 @@ TEST(grant, implicit_unmap)
 	EXPECT_OK(gnttab_end_access(ref));
 	free_frames(pfn, 1);
 }
+
+/* physinfo names the grant versions: 1 on both, 2 on Xen alone. */
+TEST(grant, host_reports_its_grant_versions)
+{
+	struct xen_sysctl_physinfo pi;
+
+	ASSERT_OK(ctrl_physinfo(&pi));
+	EXPECT_TRUE(pi.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v1);
+	EXPECT_EQ(!!(pi.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2),
+		  !ts_on_paravane());
+}

@@ -102,8 +102,13 @@ int cmd_info(int argc, char **argv)
 	field_ul("threads_per_core", pi.threads_per_core);
 	snprintf(buf, sizeof(buf), "%u", pi.cpu_khz / 1000);
 	field("cpu_mhz", buf);
-	field("virt_caps",
-	      (pi.capabilities & XEN_SYSCTL_PHYSCAP_pv) ? "pv" : "");
+	snprintf(buf, sizeof(buf), "%s%s%s",
+		 (pi.capabilities & XEN_SYSCTL_PHYSCAP_pv) ? "pv" : "",
+		 (pi.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v1) ? " gnttab-v1"
+								  : "",
+		 (pi.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2) ? " gnttab-v2"
+								  : "");
+	field("virt_caps", buf);
 	field_ul("total_memory", (unsigned long)(pi.total_pages >> 8));
 	field_ul("free_memory", (unsigned long)(pi.free_pages >> 8));
 	field_ul("free_pages", (unsigned long)pi.free_pages);
