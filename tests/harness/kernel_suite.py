@@ -59,23 +59,33 @@ def log_path(args, suite, name):
         suite, "xen" if args.xen else "paravane", name))
 
 
-def run(suite, jobs, parallel):
-    """Run the jobs (each returns a Result), report, return the exit code."""
-    total_pass = total_fail = 0
+def _results(jobs, parallel, alone):
+    """The jobs' Results: jobs run `parallel` at a time, then `alone` one by one."""
     with concurrent.futures.ThreadPoolExecutor(parallel) as pool:
-        for r in pool.map(lambda job: job(), jobs):
-            total_pass += len(r.passed)
-            total_fail += len(r.failed)
-            for case, why in r.failed:
-                print("FAIL %s.%s  %s" % (r.name, case, why))
-            if not r.finished:
-                total_fail += 1
-                print("FAIL %s  did not finish (%s); log: %s" % (
-                    r.name, r.boot.describe(), r.log))
-                for line in r.boot.log.splitlines()[-25:]:
-                    print("     | " + line)
-            print("%-4s %-20s %3d passed, %d failed  (%.0fs)" % (
-                "ok" if r.finished and not r.failed else "FAIL", r.name,
-                len(r.passed), len(r.failed), r.boot.seconds), flush=True)
+        yield from pool.map(lambda job: job(), jobs)
+    for job in alone:
+        yield job()
+
+
+def run(suite, jobs, parallel, alone=()):
+    """Run the jobs (each returns a Result), report, return the exit code.
+    Jobs in `alone` run afterwards with nothing beside them: those that
+    measure time shared between domains, which other QEMU runs on the
+    same host would disturb."""
+    total_pass = total_fail = 0
+    for r in _results(jobs, parallel, alone):
+        total_pass += len(r.passed)
+        total_fail += len(r.failed)
+        for case, why in r.failed:
+            print("FAIL %s.%s  %s" % (r.name, case, why))
+        if not r.finished:
+            total_fail += 1
+            print("FAIL %s  did not finish (%s); log: %s" % (
+                r.name, r.boot.describe(), r.log))
+            for line in r.boot.log.splitlines()[-25:]:
+                print("     | " + line)
+        print("%-4s %-20s %3d passed, %d failed  (%.0fs)" % (
+            "ok" if r.finished and not r.failed else "FAIL", r.name,
+            len(r.passed), len(r.failed), r.boot.seconds), flush=True)
     print("%s: %d passed, %d failed" % (suite, total_pass, total_fail))
     return 1 if total_fail else 0

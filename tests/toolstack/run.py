@@ -32,6 +32,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import kernel_suite as ks  # noqa: E402
 import paravane_test as pt  # noqa: E402
 
+# Kernels that measure how domains share one CPU: booted with one CPU,
+# and run alone after the others (see kernel_suite.run).
 ONE_CPU = {"sched"}
 
 XL_COMMANDS = "wait ping-b 50; xl list; xl vcpu-list; xl sched-credit; poweroff"
@@ -110,10 +112,16 @@ def main():
         for f in os.listdir(os.path.join(args.build, "tests", "toolstack"))
         if f.endswith(".elf"))
     suite = "toolstack-xen" if args.xen else "toolstack"
-    jobs = [lambda k=k: run_kernel(k, args) for k in kernels]
+    def name(k):
+        return os.path.basename(k)[:-len(".elf")]
+
+    jobs = [lambda k=k: run_kernel(k, args) for k in kernels
+            if name(k) not in ONE_CPU]
+    alone = [lambda k=k: run_kernel(k, args) for k in kernels
+             if name(k) in ONE_CPU]
     if not args.kernels or args.xl:
         jobs.append(lambda: run_xl(args))
-    return ks.run(suite, jobs, args.jobs)
+    return ks.run(suite, jobs, args.jobs, alone)
 
 
 if __name__ == "__main__":
