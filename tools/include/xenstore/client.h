@@ -58,6 +58,6 @@ int xsc_release(struct xsc *c, domid_t domid);
 int xsc_is_introduced(struct xsc *c, domid_t domid, bool *yes);
 int xsc_get_domain_path(struct xsc *c, domid_t domid, char **path);
 unsigned int xsc_dispatch(struct xsc *c);
-unsigned int xsc_events_pending(const struct xsc *c);
+unsigned int xsc_events_pending(struct xsc *c);
 
 #endif /* XENSTORE_CLIENT_H */

@@ -155,7 +155,8 @@ int xsc_call(struct xsc *c, uint32_t type, xs_tx_t tx, const void *req,
 		return -E2BIG;
 	hdr.req_id = ++c->req_id;
 	memcpy(c->msg, &hdr, sizeof(hdr));
-	memcpy(c->msg + sizeof(hdr), req, len);
+	if (len)
+		memcpy(c->msg + sizeof(hdr), req, len);
 	while (fed < total) {
 		n = xsd_conn_input(c->conn, c->msg + fed, total - fed);
 		if (n < 0)
@@ -236,7 +237,8 @@ int xsc_write(struct xsc *c, xs_tx_t tx, const char *path, const void *value,
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, path, plen);
-	memcpy(buf + plen, value, len);
+	if (len)
+		memcpy(buf + plen, value, len);
 	rc = xsc_call(c, XS_WRITE, tx, buf, (uint32_t)(plen + len), NULL, NULL);
 	xsd_free(buf);
 	return rc;
@@ -301,7 +303,8 @@ static int directory_parts(struct xsc *c, xs_tx_t tx, const char *path,
 			rc = -ENOMEM;
 			break;
 		}
-		memcpy(grown, all, have);
+		if (have)
+			memcpy(grown, all, have);
 		memcpy(grown + have, part + glen, body);
 		xsd_free(all);
 		xsd_free(part);
@@ -512,10 +515,23 @@ static struct xsc_watch *watch_for(struct xsc *c, const struct xsc_event *e)
 	return any;
 }
 
+/* Take the events the store queued for c since its last call. */
+static void take_events(struct xsc *c)
+{
+	struct xsd_sockmsg h;
+	char *none = NULL;
+
+	/* Request ids start at 1: a reply to 0 is nobody's. */
+	if (collect(c, 0, &h, &none))
+		xsd_free(none);
+}
+
 /* Run the watch functions of the events waiting; how many ran. */
 unsigned int xsc_dispatch(struct xsc *c)
 {
 	unsigned int ran = 0;
+
+	take_events(c);
 
 	while (c->events) {
 		struct xsc_event *e = c->events;
@@ -536,7 +552,8 @@ unsigned int xsc_dispatch(struct xsc *c)
 }
 
 /* How many events wait for xsc_dispatch(). */
-unsigned int xsc_events_pending(const struct xsc *c)
+unsigned int xsc_events_pending(struct xsc *c)
 {
+	take_events(c);
 	return c->nevents;
 }

@@ -19,7 +19,10 @@ static size_t perms_offset(size_t path_len)
 		       _Alignof(struct xs_perm));
 }
 
-/* A new record (generation not set yet); NULL without memory. */
+/*
+ * A new record (generation not set yet); NULL without memory. children
+ * may be NULL, leaving children_len bytes for the caller to fill.
+ */
 struct node *node_new(const char *path, const struct xs_perm *perms,
 		      uint16_t nperms, const char *value, uint32_t value_len,
 		      const char *children, uint32_t children_len)
@@ -43,7 +46,7 @@ struct node *node_new(const char *path, const struct xs_perm *perms,
 		memcpy(n->value, value, value_len);
 	n->children = n->value + value_len;
 	n->children_len = children_len;
-	if (children_len)
+	if (children && children_len)
 		memcpy(n->children, children, children_len);
 	return n;
 }
@@ -81,11 +84,12 @@ struct node *node_with_child(const struct node *n, const char *name)
 {
 	uint32_t len = (uint32_t)strlen(name) + 1;
 	struct node *c = node_new(n->path, n->perms, n->nperms, n->value,
-				  n->value_len, n->children,
-				  n->children_len + len);
+				  n->value_len, NULL, n->children_len + len);
 
-	if (c)
+	if (c) {
+		memcpy(c->children, n->children, n->children_len);
 		memcpy(c->children + n->children_len, name, len);
+	}
 	return c;
 }
 

@@ -116,7 +116,8 @@ static int list_add(struct path_list *l, const char *path)
 
 		if (!p)
 			return -ENOMEM;
-		memcpy(p, l->paths, l->n * sizeof(*p));
+		if (l->n)
+			memcpy(p, l->paths, l->n * sizeof(*p));
 		xsd_free(l->paths);
 		l->paths = p;
 		l->cap = cap;
@@ -360,7 +361,8 @@ int do_is_domain_introduced(const struct req *r)
 	if (rc)
 		return rc;
 	d = domain_find(r->s, domid);
-	yes = domid == DOMID_SELF || (d && d->introduced);
+	/* dom0 (xenstored's own domain) and DOMID_SELF always are. */
+	yes = !domid || domid == DOMID_SELF || (d && d->introduced);
 	return reply(r, yes ? "T" : "F", 2);
 }
 

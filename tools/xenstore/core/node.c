@@ -306,7 +306,8 @@ static int push(struct frame **stack, unsigned int *n, unsigned int *cap,
 
 		if (!s2)
 			return -ENOMEM;
-		memcpy(s2, *stack, *n * sizeof(*s2));
+		if (*n)
+			memcpy(s2, *stack, *n * sizeof(*s2));
 		xsd_free(*stack);
 		*stack = s2;
 		*cap = cap2;
