@@ -45,7 +45,7 @@ static int attach(void *ctx, struct xsd_conn *c, domid_t domid, uint64_t mfn,
 	return (mfn & 1) ? -ENOMEM : 0; /* odd frames cannot be mapped */
 }
 
-static const struct xsd_ops ops = {NULL, attach, NULL};
+static const struct xsd_ops ops = {.introduce = attach};
 
 /* Read and check everything c has queued. */
 static void drain(struct xsd_conn *c)

@@ -229,7 +229,7 @@ static void error_names_are_xs_wires(void **state)
 }
 
 struct hooks {
-	int introduced, released, ready, fail;
+	int introduced, released, ready, fail, locks, held;
 	domid_t domid;
 	uint64_t mfn;
 	evtchn_port_t port;
@@ -255,6 +255,24 @@ static int on_introduce(void *ctx, struct xsd_conn *c, domid_t domid,
 	return 0;
 }
 
+/* The clients' lock: never taken twice, always let go. */
+static void on_lock(void *ctx)
+{
+	struct hooks *h = ctx;
+
+	assert_int_equal(h->held, 0);
+	h->held = 1;
+	h->locks++;
+}
+
+static void on_unlock(void *ctx)
+{
+	struct hooks *h = ctx;
+
+	assert_int_equal(h->held, 1);
+	h->held = 0;
+}
+
 static void on_release(void *ctx, struct xsd_conn *c)
 {
 	struct hooks *h = ctx;
@@ -265,7 +283,13 @@ static void on_release(void *ctx, struct xsd_conn *c)
 
 static void the_embedders_hooks_run(void **state)
 {
-	static const struct xsd_ops ops = {on_ready, on_introduce, on_release};
+	static const struct xsd_ops ops = {
+		.output_ready = on_ready,
+		.introduce = on_introduce,
+		.release = on_release,
+		.lock = on_lock,
+		.unlock = on_unlock,
+	};
 	struct hooks h = {0};
 	struct xsd_store *s = xsd_store_new(&ops, &h);
 	struct xsc *c0 = xsc_open(s, 0, true);
@@ -291,7 +315,12 @@ static void the_embedders_hooks_run(void **state)
 	h.fail = 1;
 	assert_int_equal(xsc_introduce(c0, 13, 1, 1), -ENOMEM);
 	assert_null(xsd_domain_conn(s, 13));
+	/* A watch function called from dispatch may call the client. */
+	assert_int_equal(xsc_watch(c0, "/h", "t", NULL, NULL), 0);
+	xsc_dispatch(c0);
 	xsc_close(c0);
+	assert_true(h.locks > 8);
+	assert_int_equal(h.held, 0);
 	xsd_store_free(s);
 }
 

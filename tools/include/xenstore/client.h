@@ -13,6 +13,10 @@
  * Watch events are queued in the client as they arrive and delivered by
  * xsc_dispatch(), never from inside another call, so a watch function
  * may call the client freely.
+ *
+ * Every call holds the store's ops->lock while it is inside the store,
+ * so a client may be used from several threads; xsc_dispatch() runs the
+ * watch functions without it.
  */
 #ifndef XENSTORE_CLIENT_H
 #define XENSTORE_CLIENT_H

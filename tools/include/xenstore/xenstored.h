@@ -20,8 +20,10 @@
  * daemon; tests reach it through xsd_domain_conn).
  *
  * The core is single-threaded: the embedder serialises every call on a
- * store. It allocates through xsd_alloc()/xsd_free(), which the embedder
- * provides, and never blocks.
+ * store (ops->lock, if it has threads: the in-process clients take it).
+ * It allocates through xsd_alloc()/xsd_free(), which the embedder
+ * provides, and never blocks. Hooks run inside the core: they must not
+ * call back into the store.
  *
  * Quotas (struct xsd_limits) are Xen 4.17's defaults and apply to
  * unprivileged connections only; a request over a quota fails with the
@@ -79,6 +81,13 @@ struct xsd_ops {
 			 uint64_t mfn, evtchn_port_t port);
 	/* Detach conn's ring: the domain is being released. */
 	void (*release)(void *ctx, struct xsd_conn *conn);
+	/*
+	 * Serialise the in-process clients (<xenstore/client.h>): each of
+	 * their calls holds this lock, which the embedder also holds around
+	 * its own calls into the store. Never taken by the core itself.
+	 */
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
 };
 
 /* Counters for the benchmarks and leak checks. */

@@ -28,6 +28,7 @@ struct xsc_event {
 };
 
 struct xsc {
+	struct xsd_store *store;
 	struct xsd_conn *conn;
 	uint32_t req_id;
 	struct xsc_watch *watches;
@@ -35,6 +36,18 @@ struct xsc {
 	unsigned int nevents;
 	char msg[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
 };
+
+static void lock(struct xsd_store *s)
+{
+	if (s->ops && s->ops->lock)
+		s->ops->lock(s->ctx);
+}
+
+static void unlock(struct xsd_store *s)
+{
+	if (s->ops && s->ops->unlock)
+		s->ops->unlock(s->ctx);
+}
 
 /* A client with a connection of domain domid to store s. */
 struct xsc *xsc_open(struct xsd_store *s, domid_t domid, bool privileged)
@@ -44,8 +57,11 @@ struct xsc *xsc_open(struct xsd_store *s, domid_t domid, bool privileged)
 	if (!c)
 		return NULL;
 	memset(c, 0, sizeof(*c));
+	c->store = s;
 	c->events_tail = &c->events;
+	lock(s);
 	c->conn = xsd_conn_new(s, domid, privileged, c);
+	unlock(s);
 	if (!c->conn) {
 		xsd_free(c);
 		return NULL;
@@ -58,7 +74,9 @@ void xsc_close(struct xsc *c)
 {
 	if (!c)
 		return;
+	lock(c->store);
 	xsd_conn_free(c->conn);
+	unlock(c->store);
 	while (c->watches) {
 		struct xsc_watch *w = c->watches;
 
@@ -142,8 +160,8 @@ static int collect(struct xsc *c, uint32_t req_id, struct xsd_sockmsg *hdr,
  * reply's payload (NUL-terminated, freed with xsd_free) into *reply and
  * its length into *reply_len, if they are not NULL.
  */
-int xsc_call(struct xsc *c, uint32_t type, xs_tx_t tx, const void *req,
-	     uint32_t len, char **reply, uint32_t *reply_len)
+static int call(struct xsc *c, uint32_t type, xs_tx_t tx, const void *req,
+		uint32_t len, char **reply, uint32_t *reply_len)
 {
 	struct xsd_sockmsg hdr = {.type = type, .tx_id = tx, .len = len};
 	size_t total = sizeof(hdr) + len, fed = 0;
@@ -184,6 +202,17 @@ int xsc_call(struct xsc *c, uint32_t type, xs_tx_t tx, const void *req,
 	else
 		xsd_free(payload);
 	return 0;
+}
+
+int xsc_call(struct xsc *c, uint32_t type, xs_tx_t tx, const void *req,
+	     uint32_t len, char **reply, uint32_t *reply_len)
+{
+	int rc;
+
+	lock(c->store);
+	rc = call(c, type, tx, req, len, reply, reply_len);
+	unlock(c->store);
+	return rc;
 }
 
 /* Request of strings a[0..n), each sent with its NUL. */
@@ -391,6 +420,22 @@ int xsc_set_perms(struct xsc *c, xs_tx_t tx, const char *path,
 	return rc;
 }
 
+/* Drop the client's record of the watch on path with token. */
+static void forget_watch(struct xsc *c, const char *path, const char *token)
+{
+	lock(c->store);
+	for (struct xsc_watch **p = &c->watches; *p; p = &(*p)->next) {
+		if (streq((*p)->path, path) && streq((*p)->token, token)) {
+			struct xsc_watch *w = *p;
+
+			*p = w->next;
+			xsd_free(w);
+			break;
+		}
+	}
+	unlock(c->store);
+}
+
 /*
  * Watch path; fn(path, token, arg) runs from xsc_dispatch() for every
  * event of the watch, the first one straight away.
@@ -410,13 +455,13 @@ int xsc_watch(struct xsc *c, const char *path, const char *token,
 	memcpy(w->token, token, tlen);
 	w->fn = fn;
 	w->arg = arg;
+	lock(c->store);
 	w->next = c->watches;
 	c->watches = w;
+	unlock(c->store);
 	rc = call_strings(c, XS_WATCH, XS_TX_NONE, a, 2, NULL, NULL);
-	if (rc) {
-		c->watches = w->next;
-		xsd_free(w);
-	}
+	if (rc)
+		forget_watch(c, path, token);
 	return rc;
 }
 
@@ -426,15 +471,7 @@ int xsc_unwatch(struct xsc *c, const char *path, const char *token)
 	const char *a[2] = {path, token};
 	int rc = call_strings(c, XS_UNWATCH, XS_TX_NONE, a, 2, NULL, NULL);
 
-	for (struct xsc_watch **p = &c->watches; *p; p = &(*p)->next) {
-		if (streq((*p)->path, path) && streq((*p)->token, token)) {
-			struct xsc_watch *w = *p;
-
-			*p = w->next;
-			xsd_free(w);
-			break;
-		}
-	}
+	forget_watch(c, path, token);
 	return rc;
 }
 
@@ -531,29 +568,45 @@ unsigned int xsc_dispatch(struct xsc *c)
 {
 	unsigned int ran = 0;
 
-	take_events(c);
-
-	while (c->events) {
-		struct xsc_event *e = c->events;
+	for (;;) {
+		struct xsc_event *e;
 		struct xsc_watch *w;
+		xs_watch_fn fn = NULL;
+		void *arg = NULL;
 
-		c->events = e->next;
-		if (!c->events)
-			c->events_tail = &c->events;
-		c->nevents--;
-		w = watch_for(c, e);
-		if (w && w->fn) {
-			w->fn(e->path, e->token, w->arg);
+		lock(c->store);
+		take_events(c);
+		e = c->events;
+		if (e) {
+			c->events = e->next;
+			if (!c->events)
+				c->events_tail = &c->events;
+			c->nevents--;
+			w = watch_for(c, e);
+			if (w) {
+				fn = w->fn;
+				arg = w->arg;
+			}
+		}
+		unlock(c->store);
+		if (!e)
+			return ran;
+		if (fn) {
+			fn(e->path, e->token, arg);
 			ran++;
 		}
 		xsd_free(e);
 	}
-	return ran;
 }
 
 /* How many events wait for xsc_dispatch(). */
 unsigned int xsc_events_pending(struct xsc *c)
 {
+	unsigned int n;
+
+	lock(c->store);
 	take_events(c);
-	return c->nevents;
+	n = c->nevents;
+	unlock(c->store);
+	return n;
 }
