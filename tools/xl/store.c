@@ -23,9 +23,15 @@
 #include <guest/console.h>
 #include <guest/errno.h>
 #include <paravane/printf.h>
+#include <paravane/string.h>
 #include <xenstore/dom0.h>
 
 #define RETRIES 8
+
+static bool streq_one(const char *s)
+{
+	return s && s[0] == '1' && !s[1];
+}
 
 struct home {
 	struct xsc *xs;
@@ -143,6 +149,35 @@ void store_domain_gone(domid_t domid)
 	snprintf(path, sizeof(path), "/local/domain/%u", domid);
 	xsc_rm(xs, XS_TX_NONE, path);
 	xenstored_domain_gone(domid);
+}
+
+/*
+ * Ask domain domid to shut down (reason: "poweroff", "reboot", ...) by
+ * writing control/shutdown. -EOPNOTSUPP if its kernel does not say it
+ * listens (control/feature-poweroff); the request is written anyway.
+ */
+int store_request_shutdown(domid_t domid, const char *reason)
+{
+	struct xsc *xs = xenstored_dom0();
+	char path[64], *feature = NULL;
+	bool listens;
+	int rc;
+
+	if (!xs)
+		return -EOPNOTSUPP;
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
+		 domid);
+	rc = xsc_write_str(xs, XS_TX_NONE, path, reason);
+	if (rc) {
+		printk("xl: cannot write %s (%d)\n", path, rc);
+		return rc;
+	}
+	snprintf(path, sizeof(path),
+		 "/local/domain/%u/control/feature-poweroff", domid);
+	listens = !xsc_read(xs, XS_TX_NONE, path, &feature, NULL) &&
+		  streq_one(feature);
+	xsd_free(feature);
+	return listens ? 0 : -EOPNOTSUPP;
 }
 
 /* Domain domid shut down: xenstored fires @releaseDomain. */

@@ -95,6 +95,7 @@ int store_domain_created(const struct xl_config *cfg,
 			 const struct build_info *bi);
 void store_domain_gone(domid_t domid);
 void store_domain_shutdown(domid_t domid);
+int store_request_shutdown(domid_t domid, const char *reason);
 
 // tools/xl/cmd_xenstore.c
 int cmd_xenstore_ls(int argc, char **argv);
