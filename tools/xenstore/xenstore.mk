@@ -5,6 +5,8 @@
 #   $(XSD_HOST)   build/tools/xenstored-host: the core as a daemon on a
 #                 Unix socket (tools/xenstore/host), which Debian's
 #                 xenstore-utils reach through XENSTORED_PATH
+#   $(XSBENCH)    build/tools/xsbench: xenstored's throughput on the host
+#                 (tools/bench/xsbench.c), run by make bench
 #
 # The host build uses the C library (PARAVANE_HOST_TEST switches
 # <paravane/string.h> and <paravane/errno.h> to it) and Debian's
@@ -28,6 +30,14 @@ $(XSD_HOST): $(XSD_HOST_OBJS)
 	@echo "  HOSTLD  $@"
 	$(Q)$(CC) -o $@ $^
 
+XSBENCH := $(BUILD)/tools/xsbench
+XSBENCH_OBJS := $(patsubst %,$(XSD_HOST_BUILD)/%.o,$(XSD_CORE_SRCS) \
+	tools/bench/xsbench.c)
+
+$(XSBENCH): $(XSBENCH_OBJS)
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) -o $@ $^
+
 .PHONY: xenstored-host
-xenstored-host: $(XSD_HOST)
+xenstored-host: $(XSD_HOST) $(XSBENCH)
 all: xenstored-host
