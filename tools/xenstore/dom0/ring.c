@@ -17,8 +17,10 @@
  * the copy to the core - the domain can change the page at any time,
  * the core parses only the copy. Then consumed bytes are given back
  * (req_cons, after a barrier) and queued output is written into the
- * response ring (data, barrier, rsp_prod). Repeat while anything moved;
- * notify the domain if anything did. A domain that breaks the protocol
+ * response ring (data, barrier, rsp_prod). Repeat while anything moves,
+ * for a bounded number of rounds, so that a domain keeping its ring full
+ * cannot keep xenstored from the others (or from dom0's other threads);
+ * notify the domain if anything moved. A domain that breaks the protocol
  * (a payload over XENSTORE_PAYLOAD_MAX, bad indexes) gets the error in
  * the page's error field and is not served until it reconnects.
  *
@@ -43,6 +45,8 @@
 #define mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 #define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+
+#define SERVE_ROUNDS 8 /* a ring's turn: up to 8 KiB each way */
 
 struct ring {
 	struct ring *next;
@@ -237,22 +241,30 @@ static bool give_responses(struct ring *r)
 	return n != 0;
 }
 
+/*
+ * Serve r for at most SERVE_ROUNDS rounds of reading and writing; a
+ * domain that keeps its ring busy is served again after the others, and
+ * after dom0's other threads had their turn.
+ */
 static void serve(struct ring *r)
 {
-	bool moved = false, again;
+	bool moved = false, again = true;
 
 	if (r->intf->connection == XENSTORE_RECONNECT) {
 		reconnect(r);
 		return;
 	}
-	do {
-		again = false;
-		if (!r->error)
-			again |= take_requests(r);
+	for (int round = 0; again && !r->error; round++) {
+		if (round == SERVE_ROUNDS) {
+			__atomic_store_n(&r->work, true, __ATOMIC_SEQ_CST);
+			service_kick();
+			break;
+		}
+		again = take_requests(r);
 		if (!r->error)
 			again |= give_responses(r);
 		moved |= again;
-	} while (again && !r->error);
+	}
 	if (moved)
 		evtchn_notify(r->port);
 }

@@ -72,6 +72,7 @@ static int xenstored_thread(void *arg)
 		ring_service_all();
 		spin_unlock(&store_lock);
 		xsc_dispatch(dom0);
+		thread_yield(); /* a busy ring waits for the others' turn */
 	}
 	return 0;
 }
