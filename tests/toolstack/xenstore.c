@@ -175,6 +175,34 @@ TEST(xenstore, bad_ring_indexes_cut_the_domU_off)
 	hostile("badidx");
 }
 
+/* A domU that keeps its ring busy does not keep xenstored from others. */
+TEST(xenstore, a_flooding_domU_does_not_starve_the_others)
+{
+	struct build_info flood, good;
+	ctrl_dominfo_t info;
+	char path[64], *v;
+
+	ASSERT_OK(start_guest("flood", &flood));
+	wait_ms(200);
+	heard = 0;
+	ASSERT_OK(start_guest("talk", &good));
+	snprintf(path, sizeof(path), "/local/domain/%u/data/ready", good.domid);
+	ASSERT_OK(xsc_watch(xs(), path, "ready", on_watch, NULL));
+	ASSERT_TRUE(wait_heard(2));
+	snprintf(path, sizeof(path), "/local/domain/%u/data/cmd", good.domid);
+	ASSERT_OK(xsc_write_str(xs(), 0, path, "go"));
+	ASSERT_OK(ts_wait_shutdown(good.domid, TS_WAIT_S, &info));
+	EXPECT_EQ(ctrl_dominfo_shutdown_reason(&info), SHUTDOWN_poweroff);
+	/* And the flood was being served all along. */
+	snprintf(path, sizeof(path), "/local/domain/%u/data/flood",
+		 flood.domid);
+	ASSERT_OK(xsc_read(xs(), 0, path, &v, NULL));
+	EXPECT_GT(parse_uint(v, NULL), 100);
+	xsd_free(v);
+	finish_guest(flood.domid);
+	finish_guest(good.domid);
+}
+
 TEST(xenstore, release_fires_releaseDomain)
 {
 	struct build_info bi;

@@ -13,6 +13,9 @@
  *                   report XENSTORE_ERROR_PROTO in the page and stop
  *   mode=badidx     put req_prod a ring and more ahead of req_cons:
  *                   XENSTORE_ERROR_RINGIDX
+ *   mode=flood      keep both rings busy for ever (dom0 destroys it):
+ *                   WRITEs of a counter to data/flood, sent whenever
+ *                   there is room, replies thrown away unread
  */
 #include <guest/app.h>
 #include <guest/bootinfo.h>
@@ -244,6 +247,45 @@ static void talk(void)
 	finish(true, "");
 }
 
+/* Copy len bytes into the request ring if they fit; whether they did. */
+static bool ring_put(const char *data, uint32_t len)
+{
+	XENSTORE_RING_IDX cons = intf->req_cons, prod = intf->req_prod;
+
+	mb();
+	if (XENSTORE_RING_SIZE - (prod - cons) < len)
+		return false;
+	for (uint32_t i = 0; i < len; i++)
+		intf->req[MASK_XENSTORE_IDX(prod + i)] = data[i];
+	mb();
+	intf->req_prod = prod + len;
+	return true;
+}
+
+static void __noreturn flood(void)
+{
+	static const char path[] = "data/flood";
+	struct {
+		struct xsd_sockmsg h;
+		char body[sizeof(path) + 10];
+	} m = {{XS_WRITE, 0, 0, sizeof(m.body)}, ""};
+
+	memcpy(m.body, path, sizeof(path));
+	for (unsigned long i = 0;; i++) {
+		char n[11];
+
+		m.h.req_id = (uint32_t)i;
+		snprintf(n, sizeof(n), "%010lu", i % 10000000000UL);
+		memcpy(m.body + sizeof(path), n, 10);
+		while (!ring_put((const char *)&m, sizeof(m.h) + m.h.len)) {
+			intf->rsp_cons = intf->rsp_prod; /* replies unread */
+			evtchn_notify(port);
+		}
+		intf->rsp_cons = intf->rsp_prod;
+		evtchn_notify(port);
+	}
+}
+
 static bool proto_error(void)
 {
 	return intf->error == XENSTORE_ERROR_PROTO;
@@ -279,6 +321,8 @@ int app_main(void)
 		wait_for(idx_error, "no XENSTORE_ERROR_RINGIDX");
 		finish(true, "");
 	}
+	if (!strcmp(mode, "flood"))
+		flood();
 	talk();
 	return 0;
 }
