@@ -31,26 +31,33 @@ static struct xsc *client(void)
 	return xs;
 }
 
-static void print_value(const char *v, uint32_t len)
+/*
+ * Print indent spaces, name, sep, value[0..len) (bytes outside printable
+ * ASCII as \xNN) and end in one write, so that other domains' console
+ * lines do not cut into it.
+ */
+static void print_line(unsigned int indent, const char *name, const char *sep,
+		       const char *value, uint32_t len, const char *end)
 {
-	char buf[128];
-	size_t n = 0;
+	size_t size = indent + strlen(name) + strlen(sep) + 4 * (size_t)len +
+		      strlen(end) + 1;
+	char *buf = xsd_alloc(size);
+	size_t n;
 
+	if (!buf)
+		return;
+	n = (size_t)snprintf(buf, size, "%*s%s%s", (int)indent, "", name, sep);
 	for (uint32_t i = 0; i < len; i++) {
-		uint8_t c = (uint8_t)v[i];
+		uint8_t c = (uint8_t)value[i];
 
-		if (n > sizeof(buf) - 5) {
-			buf[n] = '\0';
-			printk("%s", buf);
-			n = 0;
-		}
 		if (c >= 0x20 && c < 0x7f)
 			buf[n++] = (char)c;
 		else
 			n += (size_t)snprintf(buf + n, 5, "\\x%02x", c);
 	}
-	buf[n] = '\0';
-	printk("%s", buf);
+	n += (size_t)snprintf(buf + n, size - n, "%s", end);
+	console_write(buf, n); /* whole: printk would cut a long value */
+	xsd_free(buf);
 }
 
 static const char *error_text(int rc)
@@ -81,12 +88,12 @@ static void ls(struct xsc *xs, const char *path, unsigned int depth)
 			break;
 		snprintf(child, plen + nlen + 2, "%s/%s",
 			 strcmp(path, "/") ? path : "", name);
-		printk("%*s%s = \"", depth, "", name);
-		if (!xsc_read(xs, XS_TX_NONE, child, &value, &len)) {
-			print_value(value, len);
-			xsd_free(value);
+		if (xsc_read(xs, XS_TX_NONE, child, &value, &len)) {
+			value = NULL;
+			len = 0;
 		}
-		printk("\"\n");
+		print_line(depth, name, " = \"", value, len, "\"\n");
+		xsd_free(value);
 		if (depth + 1 < LS_MAX_DEPTH)
 			ls(xs, child, depth + 1);
 		else
@@ -142,8 +149,7 @@ int cmd_xenstore_read(int argc, char **argv)
 			       argv[i], error_text(rc));
 			return rc;
 		}
-		print_value(value, len);
-		printk("\n");
+		print_line(0, "", "", value, len, "\n");
 		xsd_free(value);
 	}
 	return 0;
