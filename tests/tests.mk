@@ -7,6 +7,8 @@
 #   test-conformance-xen (or test-xen)  the same kernels as dom0 of Xen 4.17
 #   test-toolstack     dom0 kernels that build and watch domUs (Paravane)
 #   test-toolstack-xen the same on Xen 4.17
+#   test-compat        Debian's xenstore-utils against our xenstored
+#                      (the host daemon, tests/compat/run.py)
 
 -include tests/unit/unit.mk
 -include tests/fuzz/fuzz.mk
@@ -14,7 +16,7 @@ include tests/conformance/conformance.mk
 include tests/toolstack/toolstack.mk
 
 TEST_SUITES := unit integration conformance conformance-xen toolstack \
-	toolstack-xen fuzz
+	toolstack-xen fuzz compat
 
 .PHONY: test test-integration test-conformance test-xen
 test: deps
@@ -58,3 +60,7 @@ test-conformance: $(HV_ELF) $(CONF_ELFS)
 	@python3 tests/conformance/run.py --build $(BUILD) $(CONF_ELFS)
 
 test-xen: test-conformance-xen
+
+.PHONY: test-compat
+test-compat: $(XSD_HOST)
+	@python3 tests/compat/run.py --daemon $(XSD_HOST)

@@ -36,7 +36,7 @@ if ! cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	--std=c11 --platform=unix64 -D__x86_64__ -D__XEN_TOOLS__ -D__GNUC__ \
 	-D__XEN_INTERFACE_VERSION__=0x00040e00 \
 	--suppress=missingIncludeSystem \
-	$tools_inc $(git ls-files 'tools/ctrl/*.c' 'tools/xl/*.c'); then
+	$tools_inc $(git ls-files 'tools/ctrl/*.c' 'tools/xl/*.c' 'tools/xenstore/*.c'); then
 	fail=1
 fi
 

@@ -9,7 +9,7 @@ set -eu
 packages="
 	gcc make binutils
 	grub-pc-bin grub-common xorriso mtools
-	libxen-dev
+	libxen-dev xenstore-utils
 	qemu-system-x86
 	libcmocka-dev python3
 	cppcheck clang-format

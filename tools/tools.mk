@@ -24,3 +24,6 @@ iso: $(ISO)
 run: deps
 	@$(MAKE) --no-print-directory $(ISO)
 	tools/qemu-run.sh $(ISO) $(QEMU_ARGS)
+
+# xenstored as a host daemon (tools/xenstore/xenstore.mk).
+include tools/xenstore/xenstore.mk

@@ -25,8 +25,9 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 FUZZ_SRCS_fuzz_elf := lib/pv_elf.c
 FUZZ_SRCS_fuzz_cpio := tools/ctrl/cpio.c
 FUZZ_SRCS_fuzz_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
+FUZZ_SRCS_fuzz_xs_wire := $(wildcard tools/xenstore/core/*.c)
 
-FUZZ_NAMES := fuzz_elf fuzz_cpio fuzz_xlcfg
+FUZZ_NAMES := fuzz_elf fuzz_cpio fuzz_xlcfg fuzz_xs_wire
 FUZZ_TARGETS := $(patsubst %,$(FUZZ_BUILD)/%,$(FUZZ_NAMES))
 
 $(FUZZ_BUILD)/obj/%.c.o: %.c Makefile $(FUZZ_DIR)/fuzz.mk
@@ -36,7 +37,8 @@ $(FUZZ_BUILD)/obj/%.c.o: %.c Makefile $(FUZZ_DIR)/fuzz.mk
 
 # dom0's toolstack parsers see the toolstack headers.
 $(FUZZ_BUILD)/obj/tools/%.c.o $(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_cpio.c.o \
-$(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_xlcfg.c.o: FUZZ_CFLAGS += -Itools/include
+$(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_xlcfg.c.o \
+$(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_xs_wire.c.o: FUZZ_CFLAGS += -Itools/include
 
 define FUZZ_PROGRAM
 $(FUZZ_BUILD)/$(1): $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_DIR)/$(1).c \
@@ -50,8 +52,9 @@ $(foreach t,$(FUZZ_NAMES),$(eval $(call FUZZ_PROGRAM,$(t))))
 test-fuzz: $(FUZZ_TARGETS)
 	@$(FUZZ_DIR)/run.sh $(FUZZ_TIME) $(FUZZ_BUILD) $(FUZZ_TARGETS)
 
-# The seeds: images built like the unit tests', and the pvguest hello
-# kernel (stripped) when it has been built.
+# The seeds: xenstore client streams (gen_xs_corpus.py), images built
+# like the unit tests', and the pvguest hello kernel (stripped) when it
+# has been built.
 FUZZ_GEN_ELF := $(FUZZ_BUILD)/gen_elf_corpus
 $(FUZZ_GEN_ELF): $(FUZZ_DIR)/gen_elf_corpus.c tests/unit/elf_image.c \
 		tests/unit/elf_image.h Makefile $(FUZZ_DIR)/fuzz.mk
@@ -62,6 +65,7 @@ $(FUZZ_GEN_ELF): $(FUZZ_DIR)/gen_elf_corpus.c tests/unit/elf_image.c \
 		$(FUZZ_DIR)/gen_elf_corpus.c tests/unit/elf_image.c
 
 fuzz-corpus: $(FUZZ_GEN_ELF)
+	$(Q)$(FUZZ_DIR)/gen_xs_corpus.py $(FUZZ_DIR)/corpus/xs_wire
 	@mkdir -p $(FUZZ_DIR)/corpus/elf
 	$(Q)$(FUZZ_GEN_ELF) $(FUZZ_DIR)/corpus/elf
 	$(Q)if [ -f $(BUILD)/pvguest/hello.elf ]; then \

@@ -361,6 +361,29 @@ def xl_commands_manage_a_domain(ctx):
 
 
 @case
+def dom0_runs_xenstored(ctx):
+    b = dom0(ctx, "xenstore-write /test/a hello /test/b world; "
+             "xenstore-read /test/a /local/domain/1/name; "
+             "xenstore-ls /local/domain/1; xenstore-rm /test; "
+             "xenstore-read /test/a; xenstore-ls /nowhere; poweroff")
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^xenstored: serving; dom0's home is /local/domain/0$",
+                 r"^xl: autostart: domain 1 \(ping-a\) created$",
+                 r"^dom0# xenstore-read /test/a /local/domain/1/name$",
+                 r"^hello$", r"^ping-a$",
+                 r"^dom0# xenstore-ls /local/domain/1$",
+                 r'^name = "ping-a"$', r'^domid = "1"$',
+                 r'^memory = ""$', r'^ static-max = "8192"$',
+                 r'^ target = "8192"$',
+                 r'^store = ""$', r'^ port = "\d+"$', r'^ ring-ref = "\d+"$',
+                 r'^control = ""$', r'^ shutdown = ""$',
+                 r"^dom0# xenstore-rm /test$",
+                 r"^xenstore-read: couldn't read path /test/a: no such node$",
+                 r"^xenstore-ls: /nowhere: no such node$",
+                 r"^dom0# poweroff$")
+
+
+@case
 def xl_reports_the_host_and_the_hypervisor(ctx):
     b = dom0(ctx, "xl info; xl top; xl dmesg; poweroff")
     expect_status(b, EXIT_SUCCESS)

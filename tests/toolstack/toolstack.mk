@@ -27,6 +27,16 @@ $(TS_BUILD)/%.elf: $(PVG_OBJ)/tests/toolstack/%.c.o $(TS_LIB_OBJS) \
 	$(Q)$(call pvguest_link,$< $(TS_LIB_OBJS) $(CONF_HARNESS_OBJS) \
 		$(CTRL_OBJS))
 
+# The xenstore kernel also runs dom0's xenstored (tools/xenstore).
+TS_XENSTORE_OBJS := $(filter $(PVG_OBJ)/tools/xenstore/%,$(DOM0_SERVICE_OBJS))
+$(TS_BUILD)/xenstore.elf: $(PVG_OBJ)/tests/toolstack/xenstore.c.o \
+		$(TS_LIB_OBJS) $(CONF_HARNESS_OBJS) $(CTRL_OBJS) \
+		$(TS_XENSTORE_OBJS) $(PVG_LINK_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(call pvguest_link,$< $(TS_LIB_OBJS) $(CONF_HARNESS_OBJS) \
+		$(CTRL_OBJS) $(TS_XENSTORE_OBJS))
+
 $(TS_BUILD)/guests/%.elf: $(PVG_OBJ)/tests/toolstack/guests/%.c.o \
 		$(PVG_LINK_DEPS)
 	@mkdir -p $(dir $@)

@@ -11,7 +11,9 @@
 #                        /boot/exit.elf and /boot/yield.elf (the minimal
 #                        domUs of tools/bench/guests)
 #
-# "make" builds them all; "make bench" runs them.
+# "make" builds them all; "make bench" runs them, then xenstored's host
+# benchmark (tools/bench/xsbench.c, built by tools/xenstore/xenstore.mk),
+# whose figures go to build/bench/xenstore.json.
 
 BENCH_BUILD := $(BUILD)/bench
 HVBENCH_ELF := $(BENCH_BUILD)/hvbench.elf
@@ -69,5 +71,7 @@ bench-kernels: $(HVBENCH_ELF) $(DOMBENCH_ELF) $(DOMBENCH_RAMDISK)
 all: bench-kernels
 
 bench: deps
-	@$(MAKE) --no-print-directory $(HV_ELF) bench-kernels
+	@$(MAKE) --no-print-directory $(HV_ELF) bench-kernels $(XSD_HOST) \
+		$(XSBENCH)
 	@python3 tools/bench/run.py --build $(BUILD)
+	@$(XSBENCH) --daemon $(XSD_HOST) --json $(BENCH_BUILD)/xenstore.json

@@ -199,6 +199,27 @@ static int open_channels(struct builder *b)
 		  : 0;
 }
 
+/*
+ * Start every vCPU with events masked, as libxenguest does: Xen leaves a
+ * new domain's shared_info zeroed (it is the toolstack's to set up), and
+ * an event sent before the kernel registered its callbacks (xenstored
+ * notifies a domain it introduces) would crash it.
+ */
+static int mask_upcalls(struct builder *b, xen_pfn_t shared_info)
+{
+	shared_info_t *si;
+	int rc =
+		foreign_map(b->out->domid, &shared_info, 1, true, (void **)&si);
+
+	if (rc)
+		return fail(b, rc, "cannot map the domain's shared_info (%d)",
+			    rc);
+	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		si->vcpu_info[i].evtchn_upcall_mask = 1;
+	foreign_unmap(si, 1);
+	return 0;
+}
+
 static int fill_start_info(struct builder *b)
 {
 	struct build_info *o = b->out;
@@ -215,6 +236,9 @@ static int fill_start_info(struct builder *b)
 
 	if (rc)
 		return fail(b, rc, "getdomaininfo failed (%d)", rc);
+	rc = mask_upcalls(b, info.shared_info_frame);
+	if (rc)
+		return rc;
 	o->store_mfn = b->p2m[pv_layout_pfn(&b->l, b->l.store_start)];
 	o->console_mfn = b->p2m[pv_layout_pfn(&b->l, b->l.console_start)];
 	o->start_info_mfn = b->p2m[pv_layout_pfn(&b->l, b->l.si_start)];

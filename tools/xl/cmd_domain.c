@@ -153,9 +153,11 @@ int cmd_unpause(int argc, char **argv)
 }
 
 /*
- * xl shutdown DOMAIN. A PV guest is asked to shut down through xenstore
- * (control/shutdown), which dom0 does not run yet; until it does, the
- * request cannot be made, and the command says so.
+ * xl shutdown DOMAIN. A PV guest is asked to shut down through xenstore,
+ * as libxl asks: "poweroff" in its control/shutdown. A kernel that
+ * watches that node says so with control/feature-poweroff; for one that
+ * does not (pvguest has no xenbus client yet), the command says the
+ * request will not be heard.
  */
 int cmd_shutdown(int argc, char **argv)
 {
@@ -175,11 +177,14 @@ int cmd_shutdown(int argc, char **argv)
 			       ctrl_dominfo_shutdown_reason(&info)));
 		return 0;
 	}
+	rc = store_request_shutdown(domid, "poweroff");
+	if (rc != -EOPNOTSUPP)
+		return rc;
 	printk("xl: domain %u (%s) did not react: a PV shutdown request goes "
-	       "through xenstore, which dom0 does not run yet; use 'xl "
-	       "destroy %u'\n",
+	       "through xenstore (control/shutdown), which its kernel does not "
+	       "watch; use 'xl destroy %u'\n",
 	       domid, domains_name(domid), domid);
-	return -EOPNOTSUPP;
+	return rc;
 }
 
 /* wait DOMAIN [SECONDS]: until the domain has shut down or is gone. */

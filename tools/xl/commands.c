@@ -49,7 +49,11 @@ static int cmd_help(int argc, char **argv)
 	       "  help                       this list\n"
 	       "  sleep SECONDS              wait (shutdowns are acted on)\n"
 	       "  wait DOMAIN [SECONDS]      until it has shut down or gone\n"
-	       "  poweroff                   destroy every domain, power off\n");
+	       "  poweroff                   destroy every domain, power off\n"
+	       "  xenstore-ls [PATH]         the xenstore tree (from /)\n"
+	       "  xenstore-read PATH...      values\n"
+	       "  xenstore-write PATH VALUE...  write values\n"
+	       "  xenstore-rm PATH...        remove nodes and their children\n");
 	return 0;
 }
 
@@ -84,6 +88,10 @@ static const struct command dom0_commands[] = {
 	{"sleep", cmd_sleep, NULL},
 	{"wait", cmd_wait, NULL},
 	{"poweroff", cmd_poweroff, NULL},
+	{"xenstore-ls", cmd_xenstore_ls, NULL},
+	{"xenstore-read", cmd_xenstore_read, NULL},
+	{"xenstore-write", cmd_xenstore_write, NULL},
+	{"xenstore-rm", cmd_xenstore_rm, NULL},
 };
 
 /*

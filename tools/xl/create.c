@@ -243,6 +243,7 @@ int create_domains(struct xl_config **cfgs, unsigned int n, bool paused,
 		}
 		*copy = *b[i].cfg;
 		domids[i] = b[i].info.domid;
+		store_domain_created(copy, &b[i].info);
 	}
 	if (rc)
 		for (i = 0; i < n; i++)

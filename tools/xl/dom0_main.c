@@ -1,6 +1,7 @@
 /*
  * dom0: the privileged domain's program. It reads its ramdisk, enters
- * itself as Domain-0, starts every domain configured in /etc/xl/auto,
+ * itself as Domain-0, starts xenstored (tools/xenstore/dom0), starts
+ * every domain configured in /etc/xl/auto,
  * runs the commands given on its command line, then reads commands at
  * the "dom0# " prompt for ever (until "poweroff").
  *
@@ -17,6 +18,7 @@
 #include <guest/cmdline.h>
 #include <guest/console.h>
 #include <paravane/string.h>
+#include <xenstore/dom0.h>
 
 #define RUN_KEY "xl.run="
 
@@ -88,6 +90,7 @@ int app_main(void)
 	printk("dom0: Paravane's toolstack; type 'help' for the commands\n");
 	ramdisk_init();
 	domains_init();
+	xenstored_start(); /* before any domain: they find each other there */
 	xl_events_init();
 	if (!cmdline_is("xl.auto", "0"))
 		create_autostart();

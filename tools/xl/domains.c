@@ -47,9 +47,11 @@ struct xl_domain *domains_add(domid_t domid, const char *name,
 	return NULL;
 }
 
-/* Forget a domain (and free its configuration). */
+/* Forget a domain (and free its configuration); xenstore forgets it too. */
 void domains_remove(struct xl_domain *d)
 {
+	if (d->domid)
+		store_domain_gone(d->domid);
 	kfree(d->cfg);
 	d->cfg = NULL;
 	in_use[d - table] = false;
@@ -194,6 +196,7 @@ static void handle_shutdown(struct xl_domain *d, unsigned int reason)
 	enum xl_action a = action_for(d->cfg, reason, &key);
 
 	d->shutdown_handled = true;
+	store_domain_shutdown(d->domid);
 	xl_log("domain %u (%s) shut down: %s\n", d->domid, d->name,
 	       shutdown_reason_name(reason));
 	xl_log("domain %u (%s): %s = %s\n", d->domid, d->name, key,

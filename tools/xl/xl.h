@@ -89,4 +89,18 @@ int cmd_vcpu_list(int argc, char **argv);
 int cmd_vcpu_pin(int argc, char **argv);
 int cmd_sched_credit(int argc, char **argv);
 
+// tools/xl/store.c
+struct build_info;
+int store_domain_created(const struct xl_config *cfg,
+			 const struct build_info *bi);
+void store_domain_gone(domid_t domid);
+void store_domain_shutdown(domid_t domid);
+int store_request_shutdown(domid_t domid, const char *reason);
+
+// tools/xl/cmd_xenstore.c
+int cmd_xenstore_ls(int argc, char **argv);
+int cmd_xenstore_read(int argc, char **argv);
+int cmd_xenstore_write(int argc, char **argv);
+int cmd_xenstore_rm(int argc, char **argv);
+
 #endif /* XL_XL_H */
