@@ -7,9 +7,10 @@
 #
 # Everything that includes <xen/domctl.h> or <xen/sysctl.h> is built with
 # __XEN_TOOLS__, which those headers require; tools/include holds the
-# toolstack's headers (<ctrl/...>).
+# toolstack's headers (<ctrl/...>), drivers-back/include the backends'
+# (<back/...>).
 
-TOOLS_CFLAGS := -D__XEN_TOOLS__ -Itools/include
+TOOLS_CFLAGS := -D__XEN_TOOLS__ -Itools/include -Idrivers-back/include
 $(PVG_OBJ)/tools/ctrl/%.c.o $(PVG_OBJ)/tools/xl/%.c.o \
 $(PVG_OBJ)/tools/xenstore/%.c.o $(PVG_OBJ)/drivers-back/%.c.o: \
 	PVG_CFLAGS += $(TOOLS_CFLAGS)
