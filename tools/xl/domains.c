@@ -15,6 +15,7 @@
  */
 #include "xl.h"
 
+#include <back/console.h>
 #include <guest/console.h>
 #include <guest/errno.h>
 #include <guest/heap.h>
@@ -47,9 +48,10 @@ struct xl_domain *domains_add(domid_t domid, const char *name,
 	return NULL;
 }
 
-/* Forget a domain (and free its configuration). */
+/* Forget a domain (and free its configuration); detach its console. */
 void domains_remove(struct xl_domain *d)
 {
+	consback_detach(d->domid);
 	kfree(d->cfg);
 	d->cfg = NULL;
 	in_use[d - table] = false;
@@ -106,11 +108,14 @@ int domains_lookup(const char *arg, domid_t *domid)
 	return -ESRCH;
 }
 
-/* Destroy a domain and forget it. */
+/* Destroy a domain (its console's last output shown first); forget it. */
 int domains_destroy(domid_t domid)
 {
 	struct xl_domain *d = domains_by_id(domid);
-	int rc = ctrl_destroydomain(domid);
+	int rc;
+
+	consback_detach(domid);
+	rc = ctrl_destroydomain(domid);
 
 	if (rc && rc != -ESRCH)
 		return rc;
