@@ -322,6 +322,20 @@ void consback_detach(domid_t domid)
 	kfree(c);
 }
 
+/*
+ * Show what domid has written so far, now (at most a ring's worth): its
+ * last words before the toolstack reports that it shut down.
+ */
+void consback_flush(domid_t domid)
+{
+	struct consback *c = find(domid);
+
+	if (!c || !c->intf)
+		return;
+	drain(c, sizeof(c->intf->out));
+	flush_show();
+}
+
 /* Whether domid has a console here, and whether it still works. */
 enum consback_state consback_state(domid_t domid)
 {

@@ -14,7 +14,8 @@
  *   send DOMAIN TEXT          type TEXT and Enter into its console
  *   expect DOMAIN TEXT [S]    wait (at most S seconds, default 10) until
  *                             TEXT appears in its output, after where
- *                             the last expect matched
+ *                             the last expect matched (or its console
+ *                             is disconnected)
  *
  * send and expect drive a domain's console from xl.run, without a
  * keyboard (the tests do; so may scripts).
@@ -229,6 +230,11 @@ int cmd_expect(int argc, char **argv)
 			printk("expect: domain %u wrote \"%s\"\n", domid,
 			       argv[2]);
 			return 0;
+		}
+		if (consback_state(domid) == CONSBACK_LOST) {
+			printk("expect: domain %u's console was disconnected\n",
+			       domid);
+			return -ENOTCONN;
 		}
 		now = wait_now();
 		if (now >= deadline) {

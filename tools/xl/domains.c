@@ -199,6 +199,7 @@ static void handle_shutdown(struct xl_domain *d, unsigned int reason)
 	enum xl_action a = action_for(d->cfg, reason, &key);
 
 	d->shutdown_handled = true;
+	consback_flush(d->domid); /* its last words first */
 	xl_log("domain %u (%s) shut down: %s\n", d->domid, d->name,
 	       shutdown_reason_name(reason));
 	xl_log("domain %u (%s): %s = %s\n", d->domid, d->name, key,

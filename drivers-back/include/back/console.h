@@ -47,6 +47,7 @@ struct consback_ops {
 int consback_init(const struct consback_ops *ops);
 int consback_attach(domid_t domid, xen_pfn_t mfn, evtchn_port_t remote_port);
 void consback_detach(domid_t domid);
+void consback_flush(domid_t domid);
 enum consback_state consback_state(domid_t domid);
 long consback_send(domid_t domid, const char *s, size_t len);
 uint64_t consback_live(domid_t domid);
