@@ -40,7 +40,7 @@ INTEG_RAMDISK := $(BUILD)/tests/integration/ramdisk.cpio
 
 $(INTEG_RAMDISK): $(INTEG_XL_CFGS) $(TS_GUEST_ELFS) $(TS_BUILD)/bad.elf \
 		$(BUILD)/stripped/pingpong.elf $(BUILD)/stripped/echo.elf \
-		tools/mkramdisk.py
+		tools/mkramdisk.py tests/tests.mk
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
 	$(Q)tools/mkramdisk.py $@ \

@@ -52,17 +52,24 @@ UNIT_SRCS_test_domctl := hypervisor/common/domctl.c \
 	hypervisor/common/sysctl.c $(UNIT_DOMAINS)
 UNIT_SRCS_test_cpio := tools/ctrl/cpio.c
 UNIT_SRCS_test_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
+UNIT_SRCS_test_consback := drivers-back/console/ring.c \
+	drivers-back/console/log.c
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
 	test_vsnprintf test_page_type test_elf test_event_channel \
 	test_event_delivery test_sched_credit test_domctl test_cpio \
-	test_xlcfg
+	test_xlcfg test_consback
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
 
 # dom0's toolstack (tools/ctrl) and its tests see the toolstack headers.
 $(UNIT_BUILD)/obj/tools/%.c.o $(UNIT_BUILD)/obj/tests/unit/test_cpio.c.o \
 $(UNIT_BUILD)/obj/tests/unit/test_xlcfg.c.o: UNIT_EXTRA_CFLAGS := -Itools/include
+
+# The console backend's ring and log code and its test see its header.
+$(UNIT_BUILD)/obj/drivers-back/%.c.o \
+$(UNIT_BUILD)/obj/tests/unit/test_consback.c.o: \
+	UNIT_EXTRA_CFLAGS := -Idrivers-back/console
 
 # vsnprintf.c defines the C library's vsnprintf and snprintf; rename them.
 $(UNIT_BUILD)/obj/lib/vsnprintf.c.o: UNIT_EXTRA_CFLAGS := \

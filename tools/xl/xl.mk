@@ -18,10 +18,12 @@ $(PVG_OBJ)/tools/xenstore/%.c.o $(PVG_OBJ)/drivers-back/%.c.o: \
 
 CTRL_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard tools/ctrl/*.c))
 XL_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard tools/xl/*.c))
-# dom0's services: the backends and xenstored (its core and its dom0 side;
-# tools/xenstore/host is the same core as a host daemon).
-DOM0_SERVICE_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard \
-	drivers-back/*/*.c tools/xenstore/core/*.c tools/xenstore/dom0/*.c))
+# dom0's services: the backends (also linked into the toolstack tests)
+# and xenstored (its core and its dom0 side; tools/xenstore/host is the
+# same core as a host daemon).
+BACKEND_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard drivers-back/*/*.c))
+DOM0_SERVICE_OBJS := $(BACKEND_OBJS) $(patsubst %,$(PVG_OBJ)/%.o,$(wildcard \
+	tools/xenstore/core/*.c tools/xenstore/dom0/*.c))
 .SECONDARY: $(CTRL_OBJS) $(XL_OBJS) $(DOM0_SERVICE_OBJS)
 
 DOM0_ELF := $(PVG_BUILD)/dom0.elf
