@@ -191,6 +191,52 @@ TEST(console, a_backend_that_stops_reading_holds_the_domU_only_a_while)
 	EXPECT_OK(ts_wait_gone(bi.domid, TS_WAIT_S));
 }
 
+TEST(console, what_a_stalled_backend_missed_is_reported_not_hidden)
+{
+	struct build_params p = {.memory_kb = 8 << 10, .max_vcpus = 1};
+	struct build_info bi;
+	ctrl_dominfo_t info;
+	evtchn_port_t port;
+	char cmdline[48], want[40];
+	uint64_t pos = 0, lost;
+	unsigned int i;
+
+	/*
+	 * Connected but not reading until the domU has given up waiting;
+	 * then the backend takes over and a key makes the domU write
+	 * again. Every line is in the log, or a loss is reported after
+	 * the last one that is.
+	 */
+	snprintf(cmdline, sizeof(cmdline), "mode=flood lines=%u then=input",
+		 FLOOD_LINES);
+	p.cmdline = cmdline;
+	ASSERT_OK(ts_file(TS_PROBE, &p.kernel, &p.kernel_len));
+	ASSERT_OK(build_create(&p, &bi));
+	ASSERT_OK(build_image(&p, &bi));
+	ASSERT_OK(evtchn_bind_interdomain(bi.domid, bi.console_port, NULL, NULL,
+					  &port));
+	ASSERT_OK(ctrl_unpausedomain(bi.domid));
+	wait_ms(7000); /* the frontend waits 5 s for room */
+	EXPECT_OK(evtchn_close(port));
+	ASSERT_OK(consback_attach(bi.domid, bi.console_mfn, bi.console_port));
+	EXPECT_EQ(consback_send(bi.domid, "\r", 1), 1);
+	EXPECT_OK(ts_wait_shutdown(bi.domid, TS_WAIT_S, &info));
+	consback_flush(bi.domid);
+	for (i = 0; i < FLOOD_LINES; i++) {
+		snprintf(want, sizeof(want), "\nflood %u of %u\n", i,
+			 FLOOD_LINES);
+		if (!consback_log_find(bi.domid, pos, want, &pos))
+			break;
+		pos--;
+	}
+	printk("    %u of %u lines came through\n", i, FLOOD_LINES);
+	if (i < FLOOD_LINES)
+		EXPECT_TRUE(consback_log_find(bi.domid, pos, " bytes lost]",
+					      &lost));
+	EXPECT_TRUE(consback_log_find(bi.domid, pos, "flood: done", &pos));
+	stop(bi.domid);
+}
+
 static void expect_lost(const char *cmdline)
 {
 	uint64_t deadline = wait_now() + TS_WAIT_S * 1000000000ULL;

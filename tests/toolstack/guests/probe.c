@@ -19,7 +19,9 @@
  *                          bytes whose byte sum is S, crash otherwise
  *   mode=flood lines=N     print N numbered lines ("flood 0 of N" ...)
  *                          on the console ring, then power off: with no
- *                          backend draining the ring it must not hang
+ *                          backend draining the ring it must not hang;
+ *                          "then=input": first wait for a key on the
+ *                          console and print "flood: done"
  *   mode=badcons idx=I     a hostile console frontend: say so, then set
  *                          its ring's index I (out_prod or in_cons) to
  *                          garbage, notify the backend and wait for ever
@@ -146,6 +148,10 @@ static void __noreturn flood(void)
 
 	for (unsigned long i = 0; i < lines; i++)
 		printk("flood %lu of %lu\n", i, lines);
+	if (cmdline_is("then", "input")) {
+		console_getc();
+		printk("flood: done\n");
+	}
 	shut_down(SHUTDOWN_poweroff);
 }
 
