@@ -11,7 +11,9 @@
  * - and its configuration's action for the reason is taken: destroy it,
  * destroy and create it again from the same configuration (restart), or
  * leave it as it is (preserve). One that has disappeared (destroyed by
- * someone else) leaves the table.
+ * someone else) leaves the table. A domain's console (tools/xl/
+ * cmd_console.c) is detached when it leaves the table or is destroyed,
+ * and what it wrote before shutting down is shown before the report.
  */
 #include "xl.h"
 
