@@ -199,6 +199,26 @@ static int open_channels(struct builder *b)
 		  : 0;
 }
 
+/*
+ * Mask events on every vCPU of the new domain, as Xen's libxenguest
+ * does: Xen hands out a new domain's shared_info zeroed, and an event
+ * sent before the kernel has registered its callbacks (a key typed into
+ * its console) would crash it. Paravane masks them at createdomain too.
+ */
+static int mask_events(struct builder *b, xen_pfn_t shared_info_frame)
+{
+	shared_info_t *s;
+	int rc = foreign_map(b->out->domid, &shared_info_frame, 1, true,
+			     (void **)&s);
+
+	if (rc)
+		return fail(b, rc,
+			    "cannot map the new domain's shared_info (%d)", rc);
+	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		s->vcpu_info[i].evtchn_upcall_mask = 1;
+	return foreign_unmap(s, 1);
+}
+
 static int fill_start_info(struct builder *b)
 {
 	struct build_info *o = b->out;
@@ -215,6 +235,9 @@ static int fill_start_info(struct builder *b)
 
 	if (rc)
 		return fail(b, rc, "getdomaininfo failed (%d)", rc);
+	rc = mask_events(b, info.shared_info_frame);
+	if (rc)
+		return rc;
 	o->store_mfn = b->p2m[pv_layout_pfn(&b->l, b->l.store_start)];
 	o->console_mfn = b->p2m[pv_layout_pfn(&b->l, b->l.console_start)];
 	o->start_info_mfn = b->p2m[pv_layout_pfn(&b->l, b->l.si_start)];
