@@ -147,28 +147,33 @@ static bool wait_for_room(void)
 	return room;
 }
 
-/* Say how much was dropped, once the ring has room again. */
-static void report_lost(void)
+/*
+ * Say how much was dropped, where it was dropped: before anything else
+ * is written. False if the note does not fit (nor does anything else).
+ */
+static bool report_lost(void)
 {
 	char note[48];
-	int n;
+	int n = snprintf(note, sizeof(note), "\n[console: %lu bytes lost]\n",
+			 lost);
 
-	if (!lost)
-		return;
-	n = snprintf(note, sizeof(note), "\n[console: %lu bytes lost]\n", lost);
-	if (out_room() < (uint32_t)n)
-		return;
+	while (out_room() < (uint32_t)n)
+		if (!wait_for_room())
+			return false;
 	put(note, (size_t)n);
 	lost = 0;
+	return true;
 }
 
 static void ring_write(const char *s, size_t len)
 {
 	unsigned long flags = spin_lock_irqsave(&out_lock);
 
-	if (out_room()) {
+	if (out_room())
 		stalled = false;
-		report_lost();
+	if (lost && !report_lost()) {
+		lost += len;
+		goto out;
 	}
 	while (len) {
 		size_t n = put(s, len);
@@ -180,6 +185,7 @@ static void ring_write(const char *s, size_t len)
 			break;
 		}
 	}
+out:
 	spin_unlock_irqrestore(&out_lock, flags);
 }
 
