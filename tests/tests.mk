@@ -36,12 +36,13 @@ $(BUILD)/tests/integration/%.elf: $(PVG_OBJ)/tests/integration/guests/%.c.o \
 
 # dom0's ramdisk for the xl cases: the configurations in
 # tests/integration/xl, the ping pair autostarted, the toolstack tests'
-# probe domU and the demo kernel.
+# probe domU, the demo kernel and the console echo domU.
 INTEG_XL_CFGS := $(wildcard tests/integration/xl/*.cfg)
 INTEG_RAMDISK := $(BUILD)/tests/integration/ramdisk.cpio
 
 $(INTEG_RAMDISK): $(INTEG_XL_CFGS) $(TS_GUEST_ELFS) $(TS_BUILD)/bad.elf \
-		$(BUILD)/stripped/pingpong.elf tools/mkramdisk.py
+		$(BUILD)/stripped/pingpong.elf $(BUILD)/stripped/echo.elf \
+		tools/mkramdisk.py tests/tests.mk
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
 	$(Q)tools/mkramdisk.py $@ \
@@ -50,7 +51,8 @@ $(INTEG_RAMDISK): $(INTEG_XL_CFGS) $(TS_GUEST_ELFS) $(TS_BUILD)/bad.elf \
 		/etc/xl/auto/ping-b.cfg@=../ping-b.cfg \
 		/boot/probe.elf=$(TS_BUILD)/guests/probe.elf \
 		/boot/bad.elf=$(TS_BUILD)/bad.elf \
-		/boot/pingpong.elf=$(BUILD)/stripped/pingpong.elf
+		/boot/pingpong.elf=$(BUILD)/stripped/pingpong.elf \
+		/boot/echo.elf=$(BUILD)/stripped/echo.elf
 
 test-integration: $(HV_ELF) $(PVG_BUILD)/hello.elf $(INTEG_GUESTS) \
 		$(DOM0_ELF) $(DOM0_RAMDISK) $(INTEG_RAMDISK)

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Static checks of the tree ("make check"):
 #   1. clang-format: every C file and header is formatted (.clang-format);
-#   2. cppcheck: no warnings in the C sources (hypervisor, lib, and dom0's
-#      toolstack in tools/ctrl and tools/xl);
+#   2. cppcheck: no warnings in the C sources (hypervisor, lib, dom0's
+#      toolstack in tools/ctrl and tools/xl, the split drivers);
 #   3. every header compiles on its own (its includes are complete);
 #   4. the hypervisor builds with -Werror (done by make before this runs).
 # Exits non-zero on the first failing step.
@@ -28,15 +28,17 @@ if ! cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	$hv_inc $(git ls-files 'hypervisor/*.c' 'lib/*.c'); then
 	fail=1
 fi
-# dom0's toolstack, as pvguest builds it (tools/xl/xl.mk).
-tools_inc="-I include -I pvguest/include -I tools/include -I $build/xen-include"
+# dom0's toolstack and the split drivers, as pvguest builds them
+# (tools/xl/xl.mk).
+tools_inc="-I include -I pvguest/include -I tools/include -I drivers-back/include -I $build/xen-include"
 # shellcheck disable=SC2086
 if ! cppcheck --quiet --error-exitcode=1 --inline-suppr \
 	--enable=warning,performance,portability \
 	--std=c11 --platform=unix64 -D__x86_64__ -D__XEN_TOOLS__ -D__GNUC__ \
 	-D__XEN_INTERFACE_VERSION__=0x00040e00 \
 	--suppress=missingIncludeSystem \
-	$tools_inc $(git ls-files 'tools/ctrl/*.c' 'tools/xl/*.c' 'tools/xenstore/*.c'); then
+	$tools_inc $(git ls-files 'tools/ctrl/*.c' 'tools/xl/*.c' 'tools/xenstore/*.c' \
+		'drivers-back/*.c' 'drivers-front/*.c'); then
 	fail=1
 fi
 
@@ -61,8 +63,8 @@ for h in $(git ls-files 'include/*.h' 'hypervisor/include/*.h' 'hypervisor/arch/
 	fi
 done
 
-for h in $(git ls-files 'tools/include/*.h'); do
-	printf '#include <%s>\n' "${h#tools/include/}" > "$tmp/t.c"
+for h in $(git ls-files 'tools/include/*.h' 'drivers-back/include/*.h'); do
+	printf '#include <%s>\n' "${h#*/include/}" > "$tmp/t.c"
 	# shellcheck disable=SC2086
 	if ! gcc -std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdinc \
 		-isystem "$gcc_inc" -isystem "$build/xen-include" \

@@ -1,8 +1,9 @@
 /*
  * HYPERVISOR_console_io: a guest writes to, and dom0 reads from, the
  * hypervisor's console. dom0's output goes out as it is (it may be an
- * interactive prompt); other domains' output is buffered per line and
- * prefixed "(dN) ". Long writes continue later rather than hold the CPU.
+ * interactive prompt), each chunk between whole hypervisor messages;
+ * other domains' output is buffered per line and prefixed "(dN) ". Long
+ * writes continue later rather than hold the CPU.
  */
 #include <hv/console.h>
 #include <hv/hypercall.h>
@@ -74,7 +75,7 @@ static long guest_write(struct domain *d, unsigned int count,
 			return -EFAULT;
 		flags = spin_lock_irqsave(&guest_console_lock);
 		if (d->is_privileged)
-			console_write(kbuf, n);
+			printk_raw(kbuf, n);
 		else
 			domu_write(d->domain_id, kbuf, n);
 		spin_unlock_irqrestore(&guest_console_lock, flags);

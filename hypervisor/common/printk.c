@@ -148,6 +148,19 @@ size_t printk_read_ring(char *buf, size_t max, uint32_t *index, bool from_index,
 	return n;
 }
 
+/*
+ * Write text to the console as it is, without prefix or log: dom0's
+ * console_io output. It takes the console lock like a message, so a
+ * message from another CPU never lands inside the write.
+ */
+void printk_raw(const char *s, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&printk_lock);
+
+	console_write(s, len);
+	spin_unlock_irqrestore(&printk_lock, flags);
+}
+
 /* Panic path only: take the console from whoever held it. */
 void printk_force_unlock(void)
 {

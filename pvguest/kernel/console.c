@@ -5,8 +5,8 @@
  * may be called from a trap handler that interrupted another printk().
  * Messages go to every registered console. Until the first console
  * registers they are kept in early_buf, and each console replays that
- * buffer when it registers, so a ring console that comes up late still
- * shows the boot messages.
+ * buffer when it registers, so a domU's ring console, which comes up
+ * once events and time work, still shows the boot messages.
  */
 #include <guest/console.h>
 #include <paravane/printf.h>
@@ -26,6 +26,12 @@ void console_register(struct console *con)
 		con->write(early_buf, early_len);
 	con->next = consoles;
 	consoles = con;
+}
+
+/* Whether any console has registered (until then text is only kept). */
+bool console_registered(void)
+{
+	return consoles != NULL;
 }
 
 /* Write len bytes to every console (or keep them until one registers). */

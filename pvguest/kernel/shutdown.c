@@ -78,6 +78,9 @@ void __noreturn panic(const char *fmt, ...)
 {
 	va_list ap;
 
+	/* Too early for the console ring: console_io is all there is. */
+	if (!console_registered())
+		console_io_init();
 	printk("pvguest: panic: ");
 	va_start(ap, fmt);
 	vprintk(fmt, ap);

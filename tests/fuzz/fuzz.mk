@@ -1,5 +1,6 @@
-# Fuzz targets: the parsers of untrusted input, built from the real
-# hypervisor sources with clang's libFuzzer, AddressSanitizer and
+# Fuzz targets: the parsers of untrusted input and the console backend's
+# rings (whose page a frontend may write at will), built from the real
+# sources with clang's libFuzzer, AddressSanitizer and
 # UndefinedBehaviorSanitizer. "make test-fuzz" runs every target for
 # FUZZ_TIME seconds from its seed corpus (tests/fuzz/corpus/<name>/); its
 # last line is "fuzz: N passed, N failed", one case per target, passed if
@@ -26,8 +27,10 @@ FUZZ_SRCS_fuzz_elf := lib/pv_elf.c
 FUZZ_SRCS_fuzz_cpio := tools/ctrl/cpio.c
 FUZZ_SRCS_fuzz_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
 FUZZ_SRCS_fuzz_xs_wire := $(wildcard tools/xenstore/core/*.c)
+FUZZ_SRCS_fuzz_consring := drivers-back/console/ring.c \
+	drivers-back/console/log.c
 
-FUZZ_NAMES := fuzz_elf fuzz_cpio fuzz_xlcfg fuzz_xs_wire
+FUZZ_NAMES := fuzz_elf fuzz_cpio fuzz_xlcfg fuzz_xs_wire fuzz_consring
 FUZZ_TARGETS := $(patsubst %,$(FUZZ_BUILD)/%,$(FUZZ_NAMES))
 
 $(FUZZ_BUILD)/obj/%.c.o: %.c Makefile $(FUZZ_DIR)/fuzz.mk
@@ -39,6 +42,11 @@ $(FUZZ_BUILD)/obj/%.c.o: %.c Makefile $(FUZZ_DIR)/fuzz.mk
 $(FUZZ_BUILD)/obj/tools/%.c.o $(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_cpio.c.o \
 $(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_xlcfg.c.o \
 $(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_xs_wire.c.o: FUZZ_CFLAGS += -Itools/include
+
+# The console backend's ring and log code sees its own header.
+$(FUZZ_BUILD)/obj/drivers-back/%.c.o \
+$(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_consring.c.o: \
+	FUZZ_CFLAGS += -Idrivers-back/console
 
 define FUZZ_PROGRAM
 $(FUZZ_BUILD)/$(1): $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_DIR)/$(1).c \

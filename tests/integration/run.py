@@ -7,11 +7,17 @@ built-in self-test, see hypervisor/arch/x86/selftest.c).
 """
 
 import os
+import re
+import signal
+import subprocess
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
-from paravane_test import (CaseFailure, EXIT_FAILURE, EXIT_PANIC, EXIT_SUCCESS, case, expect_absent,  # noqa: E402
-                           expect_lines, expect_order, expect_status, run_suite)
+from paravane_test import (Boot, CaseFailure, EXIT_FAILURE, EXIT_PANIC, EXIT_SUCCESS, case,  # noqa: E402
+                           expect_absent, expect_lines, expect_order, expect_status, make_iso,
+                           run_suite)
 
 
 @case
@@ -317,22 +323,22 @@ def dom0_autostarts_the_demo_pair_linked_and_pinned(ctx):
                  r"^\(PV\) Domain 2 destroyed$",
                  r"^dom0: powering off$")
     # dom0 opened a channel in demo-a for demo-b and told both.
-    expect_lines(b, r'^\(PV\) \(d1\)   cmd_line     "rounds=1000 evtchn_port=(\d+)"$',
-                 r'^\(PV\) \(d2\)   cmd_line     "rounds=1000 evtchn_peer=1 evtchn_port=\d+"$')
+    expect_lines(b, r'^\(d1\)   cmd_line     "rounds=1000 evtchn_port=(\d+)"$',
+                 r'^\(d2\)   cmd_line     "rounds=1000 evtchn_peer=1 evtchn_port=\d+"$')
 
 
 @case
 def ping_pong_pair_exchanges_events_to_the_end(ctx):
     b = dom0(ctx, "wait ping-b 50; xl list; poweroff")
     expect_status(b, EXIT_SUCCESS)
-    expect_order(b, r"^\(PV\) \(d2\) pingpong: port \d+ bound to d1 port \d+$",
-                 r"^\(PV\) \(d2\) pingpong: 100 round trips$",
-                 r"^\(PV\) \(d2\) pingpong: done, 100 round trips; powering off$")
+    expect_order(b, r"^\(d2\) pingpong: port \d+ bound to d1 port \d+$",
+                 r"^\(d2\) pingpong: 100 round trips$",
+                 r"^\(d2\) pingpong: done, 100 round trips; powering off$")
     expect_order(b, r"^domain 2 \(ping-b\) shut down: poweroff$",
                  r"^domain 2 \(ping-b\): on_poweroff = destroy$",
                  r"^wait: domain 2 is gone$",
                  r"^dom0# xl list$", r"^ping-a +1 ")
-    expect_lines(b, r"^\(PV\) \(d1\) pingpong: answered 100 pings$")
+    expect_lines(b, r"^\(d1\) pingpong: answered 100 pings$")
     expect_absent(b, r"^ping-b +2 ")
 
 
@@ -459,6 +465,181 @@ def bad_commands_are_answered(ctx):
                  r"^unknown command 'frob' \(try 'help'\)$",
                  r"^xl commands:$", r"^  xl sched-credit ",
                  r"^dom0: powering off$")
+
+
+# ---- the PV console: domUs' rings, dom0's backend, xl console
+
+@case
+def domU_console_output_reaches_dom0_through_the_backend(ctx):
+    b = dom0(ctx, "expect ping-a 'answered 100 pings' 30; xl console -l ping-a; poweroff")
+    expect_status(b, EXIT_SUCCESS)
+    # Boot messages are kept until the ring is up, then replayed into it.
+    expect_order(b, r"^\(d1\) Paravane pvguest \d+\.\d+ ",
+                 r"^\(d1\)   console      domU mfn 0x[0-9a-f]+ evtchn \d+$",
+                 r"^\(d1\) console: ring at pfn 0x[0-9a-f]+, port \d+$",
+                 r"^\(d1\) pingpong: serving on port \d+$",
+                 r"^\(d1\) pingpong: answered 100 pings$",
+                 r'^expect: domain 1 wrote "answered 100 pings"$',
+                 r"^dom0# xl console -l ping-a$",
+                 r"^Paravane pvguest \d+\.\d+ ",
+                 r"^pingpong: serving on port \d+$",
+                 r"^pingpong: answered 100 pings$",
+                 r"^dom0# poweroff$")
+    # Only through the ring: nothing went to the hypervisor's console_io.
+    expect_absent(b, r"^\(PV\) \(d\d+\)", r"bytes lost")
+
+
+@case
+def console_round_trip_with_an_echo_domU(ctx):
+    b = dom0(ctx, "xl create /etc/xl/echo.cfg; expect echo 'echo> '; "
+             "send echo 'hello paravane'; expect echo 'HELLO PARAVANE'; "
+             "send echo poweroff; wait echo; xl list; poweroff", auto=False)
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^Created domain 1 \(echo\)$",
+                 r'^expect: domain 1 wrote "echo> "$',
+                 r"^dom0# send echo 'hello paravane'$",
+                 r"^\(d1\) echo> hello paravane$",
+                 r"^\(d1\) HELLO PARAVANE$",
+                 r'^expect: domain 1 wrote "HELLO PARAVANE"$',
+                 r"^dom0# send echo poweroff$",
+                 r"^\(d1\) echo> poweroff$",
+                 r"^domain 1 \(echo\) shut down: poweroff$",
+                 r"^wait: domain 1 is gone$",
+                 r"^dom0# xl list\nName .*\nDomain-0 .*\ndom0# poweroff$")
+    expect_lines(b, r"^\(d1\) pvguest: powering off \(code 0\)$")
+
+
+@case
+def a_hostile_console_frontend_loses_only_its_console(ctx):
+    b = dom0(ctx, "xl create /etc/xl/hostile.cfg; xl create /etc/xl/hostile-in.cfg; "
+             "expect hostile never 30; expect hostile-in never 30; "
+             "xl console hostile; send hostile-in x; "
+             "xl create /etc/xl/echo.cfg; expect echo 'echo> '; "
+             "send echo 'still here'; expect echo 'STILL HERE'; xl list; "
+             "xl destroy hostile; xl destroy hostile-in; xl list; poweroff", auto=False)
+    expect_status(b, EXIT_SUCCESS)
+    expect_lines(b, r"^console: domain 1: its out_prod index is impossible; "
+                 r"its console is disconnected$",
+                 r"^console: domain 2: its in_cons index is impossible; "
+                 r"its console is disconnected$")
+    expect_order(b, r"^expect: domain 1's console was disconnected$",
+                 r"^expect: domain 2's console was disconnected$",
+                 r"^xl: domain 1's console was disconnected; its log:$",
+                 r"^send: domain 2: console disconnected$",
+                 r'^expect: domain 3 wrote "STILL HERE"$',
+                 r"^hostile +1 +8 +1 ", r"^hostile-in +2 +8 +1 ", r"^echo +3 +8 +1 ",
+                 r"^\(PV\) Domain 1 destroyed$", r"^\(PV\) Domain 2 destroyed$",
+                 r"^dom0# xl list\nName .*\nDomain-0 .*\necho +3 .*\ndom0# poweroff$",
+                 r"^dom0: powering off$")
+
+
+@case
+def console_commands_refuse_what_they_cannot_do(ctx):
+    b = dom0(ctx, "xl console 0; xl console nosuch; console 7; send nosuch x; "
+             "send; expect; xl create /etc/xl/idle.cfg; expect idle never 1; "
+             "poweroff", auto=False)
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^xl: console: Domain-0's console is this one$",
+                 r"^xl: no domain 'nosuch'$",
+                 r"^xl: no domain '7'$",
+                 r"^xl: no domain 'nosuch'$",
+                 r"^usage: send DOMAIN TEXT$",
+                 r"^usage: expect DOMAIN TEXT \[SECONDS",
+                 r"^Created domain 1 \(idle\)$",
+                 r'^expect: domain 1 did not write "never" within 1 s$',
+                 r"^dom0: powering off$")
+
+
+class Serial:
+    """dom0's console on a pipe: read what it prints, type into it."""
+
+    def __init__(self, ctx, commands):
+        rd = os.path.join(ctx.build, "tests", "integration", "ramdisk.cpio")
+        iso = ctx.path("boot.iso")
+        make_iso(iso, ctx.hv_elf, "debug_exit dom0_mem=128M",
+                 [(os.path.join(ctx.build, "pvguest", "dom0.elf"),
+                   'xl.auto=0 xl.run="%s"' % commands), (rd, "ramdisk")])
+        os.makedirs(os.path.dirname(ctx.log_path), exist_ok=True)
+        self.log_path = ctx.log_path
+        self.text, self.pos, self.lock = "", 0, threading.Lock()
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen(
+            ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg",
+             "-cpu", "max", "-smp", "2", "-m", "512M", "-display", "none",
+             "-no-reboot", "-monitor", "none", "-serial", "stdio",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+             "-cdrom", iso, "-boot", "d"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            data = self.proc.stdout.read1(4096)
+            if not data:
+                return
+            with self.lock:
+                self.text += data.decode(errors="replace").replace("\r", "")
+
+    def wait(self, pattern, timeout=30):
+        """Wait until pattern appears after the last match."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                m = re.compile(pattern, re.MULTILINE).search(self.text, self.pos)
+            if m:
+                self.pos = m.end()
+                return
+            time.sleep(0.05)
+        self.finish(kill=True)
+        raise CaseFailure("console lacks /%s/ after offset %d" % (pattern, self.pos))
+
+    def type(self, data):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def finish(self, kill=False, timeout=30):
+        """End the run (it must end by itself unless kill); its Boot."""
+        timed_out = False
+        try:
+            if kill:
+                raise subprocess.TimeoutExpired("qemu", 0)
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = not kill
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.reader.join(timeout=5)
+        with open(self.log_path, "w") as f:
+            f.write(self.text)
+        return Boot(self.proc.returncode, self.text, timed_out,
+                    time.monotonic() - self.start)
+
+
+@case
+def xl_console_attaches_forwards_keys_and_detaches_on_ctrl_bracket(ctx):
+    s = Serial(ctx, "xl create /etc/xl/echo.cfg; expect echo 'echo> '")
+    s.wait(r'^expect: domain 1 wrote "echo> "\ndom0# ')
+    s.type(b"xl console echo\r")
+    # The end of the log first, then the output as it comes, raw.
+    s.wait(r"^\[console of domain 1 \(echo\); Ctrl-\] returns to dom0\]$")
+    s.wait(r"^echo: ready; every line typed here comes back in capitals\necho> ")
+    s.type(b"hello console\r")
+    s.wait(r"hello console\nHELLO CONSOLE\necho> ")
+    s.type(b"\x1d")
+    s.wait(r"\ndom0# ")
+    s.type(b"xl list\r")
+    s.wait(r"^echo +1 +8 +1 ")
+    # Unattached again: its lines come prefixed (its prompt "echo> " was
+    # shown while attached), and the dom0 prompt comes back after them.
+    s.type(b"send echo again\r")
+    s.wait(r"^\(d1\) again\n\(d1\) AGAIN\n")
+    s.wait(r"^dom0# ")
+    s.type(b"poweroff\r")
+    b = s.finish()
+    expect_status(b, EXIT_SUCCESS)
+    expect_absent(b, r"^\(d1\) (echo> )?hello console", r"^\(d1\) HELLO CONSOLE")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ pins share the CPU whose time the weights divide.
 One more case runs dom0 itself (build/pvguest/dom0.elf) with the
 integration ramdisk on both hypervisors: the ping-pong pair is
 autostarted, runs its round trips (ping-b powers off only once they are
-done) and xl lists, pins and reports; its output must match XL_PATTERNS.
+done; its console reaches dom0's backend) and xl lists, pins and
+reports; its output must match XL_PATTERNS.
 
     run.py [--xen] [--build DIR] [KERNEL ...]
 """
@@ -40,6 +41,8 @@ XL_COMMANDS = "wait ping-b 50; xl list; xl vcpu-list; xl sched-credit; poweroff"
 XL_PATTERNS = [
     r"^xl: autostart: domain 1 \(ping-a\) created$",
     r"^xl: autostart: domain 2 \(ping-b\) created$",
+    # ping-b's console, through dom0's backend, before its shutdown
+    r"^\(d2\) pingpong: done, 100 round trips; powering off$",
     r"^domain 2 \(ping-b\) shut down: poweroff$",
     r"^domain 2 \(ping-b\): on_poweroff = destroy$",
     r"^wait: domain 2 is gone$",

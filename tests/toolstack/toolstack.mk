@@ -5,9 +5,11 @@
 #   make test-toolstack        the kernels as dom0 of Paravane
 #   make test-toolstack-xen    the kernels as dom0 of Xen 4.17
 #
-# tests/toolstack/<kernel>.c is a kernel; lib/ its helpers; guests/ the
-# domUs it builds (guests/<name>.c becomes /boot/<name>.elf in the
-# ramdisk, $(TS_RAMDISK), which every kernel gets as its module).
+# tests/toolstack/<kernel>.c is a kernel, linked with dom0's control
+# library and backends; lib/ its helpers; guests/ the domUs it builds
+# (guests/<name>.c becomes /boot/<name>.elf in the ramdisk,
+# $(TS_RAMDISK), which every kernel gets as its module, with hello.elf
+# and echo.elf).
 
 TS_BUILD := $(BUILD)/tests/toolstack
 TS_KERNELS := $(basename $(notdir $(wildcard tests/toolstack/*.c)))
@@ -21,11 +23,11 @@ $(PVG_OBJ)/tests/toolstack/%.c.o: PVG_CFLAGS += $(TOOLS_CFLAGS) \
 	-Itests/conformance -Itests/toolstack
 
 $(TS_BUILD)/%.elf: $(PVG_OBJ)/tests/toolstack/%.c.o $(TS_LIB_OBJS) \
-		$(CONF_HARNESS_OBJS) $(CTRL_OBJS) $(PVG_LINK_DEPS)
+		$(CONF_HARNESS_OBJS) $(CTRL_OBJS) $(BACKEND_OBJS) $(PVG_LINK_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	$(Q)$(call pvguest_link,$< $(TS_LIB_OBJS) $(CONF_HARNESS_OBJS) \
-		$(CTRL_OBJS))
+		$(CTRL_OBJS) $(BACKEND_OBJS))
 
 # The xenstore kernel also runs dom0's xenstored (tools/xenstore).
 TS_XENSTORE_OBJS := $(filter $(PVG_OBJ)/tools/xenstore/%,$(DOM0_SERVICE_OBJS))
@@ -56,15 +58,16 @@ $(TS_BUILD)/truncated.elf: $(TS_BUILD)/guests/probe.elf
 	$(Q)head -c 2000 $< > $@
 
 $(TS_RAMDISK): $(TS_GUEST_ELFS) $(TS_BUILD)/bad.elf \
-		$(TS_BUILD)/truncated.elf tools/mkramdisk.py
+		$(TS_BUILD)/truncated.elf tools/mkramdisk.py tests/toolstack/toolstack.mk
 	@echo "  CPIO    $@"
 	$(Q)tools/mkramdisk.py $@ \
 		$(foreach g,$(TS_GUESTS),/boot/$(g).elf=$(TS_BUILD)/guests/$(g).elf) \
 		/boot/bad.elf=$(TS_BUILD)/bad.elf \
 		/boot/truncated.elf=$(TS_BUILD)/truncated.elf \
-		/boot/hello.elf=$(BUILD)/stripped/hello.elf
+		/boot/hello.elf=$(BUILD)/stripped/hello.elf \
+		/boot/echo.elf=$(BUILD)/stripped/echo.elf
 
-$(TS_RAMDISK): $(BUILD)/stripped/hello.elf
+$(TS_RAMDISK): $(BUILD)/stripped/hello.elf $(BUILD)/stripped/echo.elf
 
 .PHONY: toolstack-tests test-toolstack test-toolstack-xen
 toolstack-tests: $(TS_ELFS) $(TS_RAMDISK)

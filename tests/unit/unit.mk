@@ -60,12 +60,14 @@ UNIT_SRCS_test_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
 UNIT_XS := $(wildcard tools/xenstore/core/*.c) $(UNIT_DIR)/xs_fixture.c
 UNIT_XS_NAMES := $(basename $(notdir $(wildcard $(UNIT_DIR)/test_xenstore_*.c)))
 $(foreach t,$(UNIT_XS_NAMES),$(eval UNIT_SRCS_$(t) := $(UNIT_XS)))
+UNIT_SRCS_test_consback := drivers-back/console/ring.c \
+	drivers-back/console/log.c
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
 	test_vsnprintf test_page_type test_elf test_event_channel \
 	test_event_delivery test_grant_table test_sched_credit test_domctl \
-	test_cpio test_xlcfg $(UNIT_XS_NAMES)
+	test_cpio test_xlcfg test_consback $(UNIT_XS_NAMES)
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
 
 # dom0's toolstack (tools/ctrl) and its tests see the toolstack headers.
@@ -73,6 +75,11 @@ $(UNIT_BUILD)/obj/tools/%.c.o $(UNIT_BUILD)/obj/tests/unit/test_cpio.c.o \
 $(UNIT_BUILD)/obj/tests/unit/test_xlcfg.c.o \
 $(UNIT_BUILD)/obj/tests/unit/test_xenstore_%.c.o \
 $(UNIT_BUILD)/obj/tests/unit/xs_fixture.c.o: UNIT_EXTRA_CFLAGS := -Itools/include
+
+# The console backend's ring and log code and its test see its header.
+$(UNIT_BUILD)/obj/drivers-back/%.c.o \
+$(UNIT_BUILD)/obj/tests/unit/test_consback.c.o: \
+	UNIT_EXTRA_CFLAGS := -Idrivers-back/console
 
 # vsnprintf.c defines the C library's vsnprintf and snprintf; rename them.
 $(UNIT_BUILD)/obj/lib/vsnprintf.c.o: UNIT_EXTRA_CFLAGS := \

@@ -200,24 +200,23 @@ static int open_channels(struct builder *b)
 }
 
 /*
- * Start every vCPU with events masked, as libxenguest does: Xen leaves a
- * new domain's shared_info zeroed (it is the toolstack's to set up), and
- * an event sent before the kernel registered its callbacks (xenstored
- * notifies a domain it introduces) would crash it.
+ * Mask events on every vCPU of the new domain, as Xen's libxenguest
+ * does: Xen hands out a new domain's shared_info zeroed, and an event
+ * sent before the kernel has registered its callbacks (a key typed into
+ * its console) would crash it. Paravane masks them at createdomain too.
  */
-static int mask_upcalls(struct builder *b, xen_pfn_t shared_info)
+static int mask_events(struct builder *b, xen_pfn_t shared_info_frame)
 {
-	shared_info_t *si;
-	int rc =
-		foreign_map(b->out->domid, &shared_info, 1, true, (void **)&si);
+	shared_info_t *s;
+	int rc = foreign_map(b->out->domid, &shared_info_frame, 1, true,
+			     (void **)&s);
 
 	if (rc)
-		return fail(b, rc, "cannot map the domain's shared_info (%d)",
-			    rc);
+		return fail(b, rc,
+			    "cannot map the new domain's shared_info (%d)", rc);
 	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
-		si->vcpu_info[i].evtchn_upcall_mask = 1;
-	foreign_unmap(si, 1);
-	return 0;
+		s->vcpu_info[i].evtchn_upcall_mask = 1;
+	return foreign_unmap(s, 1);
 }
 
 static int fill_start_info(struct builder *b)
@@ -236,7 +235,7 @@ static int fill_start_info(struct builder *b)
 
 	if (rc)
 		return fail(b, rc, "getdomaininfo failed (%d)", rc);
-	rc = mask_upcalls(b, info.shared_info_frame);
+	rc = mask_events(b, info.shared_info_frame);
 	if (rc)
 		return rc;
 	o->store_mfn = b->p2m[pv_layout_pfn(&b->l, b->l.store_start)];

@@ -1,7 +1,8 @@
 /*
- * dom0's command line: a line is split into words (double quotes group
- * words) and run. "xl SUBCOMMAND ..." runs one of the xl commands in the
- * table below; the rest are dom0's own: help, sleep, wait, poweroff.
+ * dom0's command line: a line is split into words (quotes group words)
+ * and run. "xl SUBCOMMAND ..." runs one of the xl commands in the table
+ * below; the rest are dom0's own: help, sleep, wait, poweroff, and the
+ * console's short form and script commands: console, send, expect.
  */
 #include "xl.h"
 
@@ -30,6 +31,8 @@ static const struct command xl_commands[] = {
 	 "info                    the host and the hypervisor"},
 	{"dmesg", cmd_dmesg,
 	 "dmesg                   the hypervisor's console log"},
+	{"console", cmd_console,
+	 "console [-l] DOMAIN     attach to its console (Ctrl-] returns); -l: its log"},
 	{"top", cmd_top,
 	 "top                     CPU use of each domain (1 s)"},
 	{"vcpu-list", cmd_vcpu_list,
@@ -49,6 +52,9 @@ static int cmd_help(int argc, char **argv)
 	       "  help                       this list\n"
 	       "  sleep SECONDS              wait (shutdowns are acted on)\n"
 	       "  wait DOMAIN [SECONDS]      until it has shut down or gone\n"
+	       "  console DOMAIN             xl console DOMAIN\n"
+	       "  send DOMAIN TEXT           type TEXT and Enter into its console\n"
+	       "  expect DOMAIN TEXT [S]     until its console shows TEXT (10 s)\n"
 	       "  poweroff                   destroy every domain, power off\n"
 	       "  xenstore-ls [PATH]         the xenstore tree (from /)\n"
 	       "  xenstore-read PATH...      values\n"
@@ -87,6 +93,9 @@ static const struct command dom0_commands[] = {
 	{"help", cmd_help, NULL},
 	{"sleep", cmd_sleep, NULL},
 	{"wait", cmd_wait, NULL},
+	{"console", cmd_console, NULL},
+	{"send", cmd_send, NULL},
+	{"expect", cmd_expect, NULL},
 	{"poweroff", cmd_poweroff, NULL},
 	{"xenstore-ls", cmd_xenstore_ls, NULL},
 	{"xenstore-read", cmd_xenstore_read, NULL},
@@ -95,8 +104,9 @@ static const struct command dom0_commands[] = {
 };
 
 /*
- * Split line into at most max words (in place); "double quotes" keep
- * spaces inside one word. Returns the number of words.
+ * Split line into at most max words (in place); "double" or 'single'
+ * quotes keep spaces inside one word (single quotes fit inside xl.run's
+ * double ones). Returns the number of words.
  */
 int xl_split(char *line, char **argv, int max)
 {
@@ -113,12 +123,13 @@ int xl_split(char *line, char **argv, int max)
 		if (argc == max)
 			return -E2BIG;
 		argv[argc++] = out = p;
-		for (bool quoted = false; *p; p++) {
-			if (*p == '"') {
-				quoted = !quoted;
+		for (char quote = 0; *p; p++) {
+			if (*p == quote ||
+			    (!quote && (*p == '"' || *p == '\''))) {
+				quote = quote ? 0 : *p;
 				continue;
 			}
-			if (!quoted && (*p == ' ' || *p == '\t'))
+			if (!quote && (*p == ' ' || *p == '\t'))
 				break;
 			*out++ = *p;
 		}

@@ -11,7 +11,8 @@
  *      the other's id; a privileged domain may do this for any two) and
  *      appends "evtchn_port=P" to NAME's command line and
  *      "evtchn_peer=ID evtchn_port=P" to the other's;
- *   3. every domain is built, pinned and tuned (affinity, weight, cap);
+ *   3. every domain is built, pinned and tuned (affinity, weight, cap),
+ *      and its console attached (tools/xl/cmd_console.c);
  *   4. every domain is unpaused (unless -p).
  *
  * If anything fails, every domain of the batch is destroyed.
@@ -202,6 +203,8 @@ static int create_batch(struct member *b, unsigned int n, bool paused)
 			printk("xl: %s: %s\n", b[i].cfg->name, b[i].info.error);
 		else
 			rc = tune(&b[i]);
+		if (!rc)
+			xl_console_attach(&b[i].info, b[i].cfg->name);
 	}
 	for (i = 0; i < n && !rc && !paused; i++) {
 		rc = ctrl_unpausedomain(b[i].info.domid);

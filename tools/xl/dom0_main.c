@@ -25,7 +25,9 @@
 /*
  * The text after "xl.run=", unquoted, into buf; false if absent. Boot
  * loaders pass quotes on differently: GRUB turns xl.run="a; b" into
- * "xl.run=a; b" (quotes around the whole word), Xen passes it as is.
+ * "xl.run=a; b" (quotes around the whole word) and puts a backslash
+ * before each \, ' and " inside, which is undone here; Xen passes it
+ * as is.
  */
 static bool run_option(char *buf, size_t size)
 {
@@ -50,12 +52,11 @@ static bool run_option(char *buf, size_t size)
 		quoted = true;
 		v++;
 	}
-	len = strlen(v);
-	if (quoted && strchr(v, '"'))
-		len = (size_t)(strchr(v, '"') - v);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, v, len);
+	for (len = 0; *v && !(quoted && *v == '"') && len + 1 < size; v++) {
+		if (*v == '\\' && (v[1] == '\\' || v[1] == '\'' || v[1] == '"'))
+			v++;
+		buf[len++] = *v;
+	}
 	buf[len] = '\0';
 	return true;
 }
@@ -92,6 +93,7 @@ int app_main(void)
 	domains_init();
 	xenstored_start(); /* before any domain: they find each other there */
 	xl_events_init();
+	xl_console_init();
 	if (!cmdline_is("xl.auto", "0"))
 		create_autostart();
 	run_commands();

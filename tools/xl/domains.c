@@ -11,10 +11,13 @@
  * - and its configuration's action for the reason is taken: destroy it,
  * destroy and create it again from the same configuration (restart), or
  * leave it as it is (preserve). One that has disappeared (destroyed by
- * someone else) leaves the table.
+ * someone else) leaves the table. A domain's console (tools/xl/
+ * cmd_console.c) is detached when it leaves the table or is destroyed,
+ * and what it wrote before shutting down is shown before the report.
  */
 #include "xl.h"
 
+#include <back/console.h>
 #include <guest/console.h>
 #include <guest/errno.h>
 #include <guest/heap.h>
@@ -47,9 +50,11 @@ struct xl_domain *domains_add(domid_t domid, const char *name,
 	return NULL;
 }
 
-/* Forget a domain (and free its configuration); xenstore forgets it too. */
+/* Forget a domain (and free its configuration); detach its console and
+ * let xenstore forget it too. */
 void domains_remove(struct xl_domain *d)
 {
+	consback_detach(d->domid);
 	if (d->domid)
 		store_domain_gone(d->domid);
 	kfree(d->cfg);
@@ -108,11 +113,14 @@ int domains_lookup(const char *arg, domid_t *domid)
 	return -ESRCH;
 }
 
-/* Destroy a domain and forget it. */
+/* Destroy a domain (its console's last output shown first); forget it. */
 int domains_destroy(domid_t domid)
 {
 	struct xl_domain *d = domains_by_id(domid);
-	int rc = ctrl_destroydomain(domid);
+	int rc;
+
+	consback_detach(domid);
+	rc = ctrl_destroydomain(domid);
 
 	if (rc && rc != -ESRCH)
 		return rc;
@@ -196,6 +204,7 @@ static void handle_shutdown(struct xl_domain *d, unsigned int reason)
 	enum xl_action a = action_for(d->cfg, reason, &key);
 
 	d->shutdown_handled = true;
+	consback_flush(d->domid); /* its last words first */
 	store_domain_shutdown(d->domid);
 	xl_log("domain %u (%s) shut down: %s\n", d->domid, d->name,
 	       shutdown_reason_name(reason));

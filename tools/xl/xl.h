@@ -10,11 +10,13 @@
 #ifndef XL_XL_H
 #define XL_XL_H
 
+#include <ctrl/build.h>
 #include <ctrl/ctrl.h>
 #include <ctrl/xlcfg.h>
 #include <paravane/compiler.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define XL_MAX_ARGS 16
 #define XL_LINE_MAX 512
@@ -26,6 +28,7 @@ struct xl_domain {
 	char name[XLCFG_NAME_MAX];
 	struct xl_config *cfg; /* NULL for dom0 */
 	bool shutdown_handled; /* its shutdown was reported and acted on */
+	uint64_t console_pos;  /* in its console log: where expect matched */
 };
 
 // tools/xl/commands.c
@@ -68,6 +71,9 @@ void xl_events_sleep_ms(unsigned int ms);
 void prompt_show(void);
 void prompt_hide(void);
 void prompt_input(void);
+int prompt_read_input(char *buf, int max);
+void prompt_show_output(const char *text, size_t len);
+void prompt_output_quiet(void);
 void xl_log(const char *fmt, ...) __printf(1, 2);
 
 // tools/xl/cmd_domain.c
@@ -83,6 +89,13 @@ int cmd_wait(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+
+// tools/xl/cmd_console.c
+void xl_console_init(void);
+void xl_console_attach(const struct build_info *bi, const char *name);
+int cmd_console(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_expect(int argc, char **argv);
 
 // tools/xl/cmd_vcpu.c
 int cmd_vcpu_list(int argc, char **argv);

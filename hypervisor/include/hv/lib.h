@@ -31,6 +31,7 @@ enum log_level printk_get_level(void);
 size_t printk_read_ring(char *buf, size_t max, uint32_t *index, bool from_index,
 			bool clear);
 void printk_force_unlock(void);
+void printk_raw(const char *s, size_t len);
 
 #define printk(...) printk_level(LOG_INFO, __VA_ARGS__)
 #define pr_err(...) printk_level(LOG_ERR, __VA_ARGS__)

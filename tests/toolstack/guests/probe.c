@@ -1,8 +1,9 @@
 /*
  * The domU that the toolstack tests build and watch from dom0. Its
- * command line says what to do; the result reaches dom0 only through
- * how the domain ends (its shutdown reason), since on Xen a domU's
- * console output is refused:
+ * command line says what to do; the result reaches dom0 through how the
+ * domain ends (its shutdown reason), since most toolstack tests attach
+ * no console backend (its console ring is read only by the console
+ * tests and by dom0's xl):
  *
  *   mode=perm              call every domctl and sysctl (commands 1 to
  *                          86 and 1 to 29, and gdbsx's 1000) on dom0;
@@ -25,6 +26,14 @@
  *                          update_va_mapping (not unmap_grant_ref): the
  *                          hypervisor must crash us; reboot if the map
  *                          fails, power off if we live on
+ *   mode=flood lines=N     print N numbered lines ("flood 0 of N" ...)
+ *                          on the console ring, then power off: with no
+ *                          backend draining the ring it must not hang;
+ *                          "then=input": first wait for a key on the
+ *                          console and print "flood: done"
+ *   mode=badcons idx=I     a hostile console frontend: say so, then set
+ *                          its ring's index I (out_prod or in_cons) to
+ *                          garbage, notify the backend and wait for ever
  *   mode=spin              burn CPU for ever
  *   mode=idle (default)    wait for ever
  */
@@ -34,11 +43,13 @@
 #include <guest/console.h>
 #include <guest/errno.h>
 #include <guest/grant.h>
+#include <guest/events.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
 #include <guest/shutdown.h>
 #include <paravane/string.h>
 #include <xen/domctl.h>
+#include <xen/io/console.h>
 #include <xen/sysctl.h>
 
 #define DOMCTL_LAST 86	  /* XEN_DOMCTL_get_paging_mempool_size + 1 */
@@ -141,6 +152,40 @@ static unsigned int reason_named(const char *name)
 	return *end ? SHUTDOWN_crash : (unsigned int)n;
 }
 
+static void __noreturn flood(void)
+{
+	unsigned long lines = cmdline_uint("lines", 100);
+
+	for (unsigned long i = 0; i < lines; i++)
+		printk("flood %lu of %lu\n", i, lines);
+	if (cmdline_is("then", "input")) {
+		console_getc();
+		printk("flood: done\n");
+	}
+	shut_down(SHUTDOWN_poweroff);
+}
+
+static void __noreturn bad_console(void)
+{
+	const start_info_t *si = start_info;
+	struct xencons_interface *intf =
+		frame_va(mfn_to_pfn(_mfn(si->console.domU.mfn)));
+	struct sched_poll poll = {.nr_ports = 0};
+	char idx[16] = "";
+
+	cmdline_get("idx", idx, sizeof(idx));
+	printk("probe: garbling the console's %s index\n", idx);
+	if (!intf)
+		shut_down(SHUTDOWN_crash);
+	if (!strcmp(idx, "in_cons"))
+		WRITE_ONCE(intf->in_cons, intf->in_prod + 0x80000000U);
+	else
+		WRITE_ONCE(intf->out_prod, intf->out_cons + 0x10000U);
+	evtchn_notify(si->console.domU.evtchn);
+	for (;;)
+		HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+}
+
 static void __noreturn check_ramdisk(void)
 {
 	const start_info_t *si = start_info;
@@ -214,6 +259,10 @@ int app_main(void)
 		grant_page();
 	if (!strcmp(mode, "implicit"))
 		implicit_unmap();
+	if (!strcmp(mode, "flood"))
+		flood();
+	if (!strcmp(mode, "badcons"))
+		bad_console();
 	if (!strcmp(mode, "spin"))
 		for (;;)
 			spins++;

@@ -10,7 +10,8 @@
  *                 segments, the ramdisk, the p2m list, start_info and
  *                 the bootstrap page tables (lib/pv_layout.c, the layout
  *                 the hypervisor gives dom0); open the store and console
- *                 channels (alloc_unbound for dom0); unmap; hypercall_init;
+ *                 channels (alloc_unbound for dom0); mask events in its
+ *                 shared_info; unmap; hypercall_init;
  *                 pin the L4 (mmuext_op with foreigndom); setvcpucontext
  *   build_domain  both, then unpause; on any failure the domain is
  *                 destroyed, so nothing is left behind
