@@ -5,6 +5,7 @@
  */
 #include <guest/errno.h>
 #include <paravane/compiler.h>
+#include <paravane/string.h>
 
 static const struct {
 	int value;
@@ -27,4 +28,13 @@ const char *errno_name(int err)
 		if (names[i].value == err)
 			return names[i].name;
 	return "?";
+}
+
+/* The (positive) Xen errno called name, or 0 if there is none. */
+int errno_by_name(const char *name)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(names[i].name, name))
+			return names[i].value;
+	return 0;
 }

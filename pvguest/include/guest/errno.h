@@ -6,5 +6,6 @@
 
 // kernel/errno.c
 const char *errno_name(int err);
+int errno_by_name(const char *name);
 
 #endif /* GUEST_ERRNO_H */

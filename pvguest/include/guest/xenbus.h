@@ -69,8 +69,9 @@ typedef uint32_t xenbus_transaction_t;
  * payload (len bytes) and waits for its reply: 0 with the reply's
  * payload in *reply (kmalloc'd, NUL-terminated; *reply_len excludes the
  * NUL), or a negative errno (an ERROR reply already turned into one).
- * watch() and unwatch() register and remove a watch whose events the
- * transport hands to xenbus_watch_event().
+ * A transport that receives watch events as messages (the ring) leaves
+ * watch() and unwatch() NULL: XS_WATCH and XS_UNWATCH go through
+ * request(). Either way it hands each event to xenbus_watch_event().
  */
 struct xenbus_transport {
 	const char *name;
@@ -115,16 +116,14 @@ int xenbus_read_buf(xenbus_transaction_t tx, const char *path, char *buf,
 int xenbus_read_uint(xenbus_transaction_t tx, const char *path,
 		     unsigned long *value);
 bool xenbus_exists(xenbus_transaction_t tx, const char *path);
-int xenbus_write(xenbus_transaction_t tx, const char *path,
-		 const char *value);
+int xenbus_write(xenbus_transaction_t tx, const char *path, const char *value);
 int xenbus_printf(xenbus_transaction_t tx, const char *path, const char *fmt,
 		  ...) __printf(3, 4);
 int xenbus_mkdir(xenbus_transaction_t tx, const char *path);
 int xenbus_rm(xenbus_transaction_t tx, const char *path);
 int xenbus_directory(xenbus_transaction_t tx, const char *path, char **names,
 		     unsigned int *count);
-int xenbus_get_perms(xenbus_transaction_t tx, const char *path,
-		     char **perms);
+int xenbus_get_perms(xenbus_transaction_t tx, const char *path, char **perms);
 int xenbus_set_perms(xenbus_transaction_t tx, const char *path,
 		     const char *perms, uint32_t len);
 int xenbus_transaction_start(xenbus_transaction_t *tx);
@@ -132,6 +131,9 @@ int xenbus_transaction_end(xenbus_transaction_t tx, bool commit);
 int xenbus_get_domain_path(domid_t domid, char **path);
 int xenbus_domid(domid_t *domid);
 unsigned long xenbus_requests(void);
+
+// xenbus/control.c
+void xenbus_control_init(void);
 
 // xenbus/watch.c
 int xenbus_watch(struct xenbus_watch *w, const char *path, xenbus_watch_fn fn,

@@ -1,0 +1,389 @@
+/*
+ * xenbus over a domU's xenstore ring (<xen/io/xs_wire.h>).
+ *
+ * The builder put one page, struct xenstore_domain_interface, in our
+ * memory (start_info's store_mfn) and opened an event channel to
+ * xenstored (store_evtchn). The page holds two byte rings of
+ * XENSTORE_RING_SIZE with free-running indices: requests (we advance
+ * req_prod, xenstored req_cons) and responses (xenstored rsp_prod, we
+ * rsp_cons). Each message is a struct xsd_sockmsg and len bytes of
+ * payload; a reply carries its request's req_id. Whoever moves an index
+ * notifies the channel.
+ *
+ * Writers. One thread at a time writes a whole request (the "writer"
+ * turn, a sleeping lock), waiting for room as xenstored consumes; a
+ * request has its own req_id and sits in the pending list until its
+ * reply comes. Many requests may be outstanding.
+ *
+ * The reader. Thread "xenbus" reads every message off the response ring:
+ * a reply goes to the pending request with its req_id (and wakes it), a
+ * WATCH_EVENT to the watch thread (watch.c). A reply for nobody (its
+ * request timed out) is dropped.
+ *
+ * Trust. xenstored is trusted to answer, not to be sane: indices that
+ * claim more than a ring holds, a payload over XENSTORE_PAYLOAD_MAX or
+ * an error in the page break the ring for good - every waiting request
+ * fails with -EIO and so does every later one - and never make us read
+ * or write outside the page. So does a request that timed out half
+ * written, since xenstored would read the next one as its rest.
+ */
+#include "xenbus.h"
+
+#include <guest/bootinfo.h>
+#include <guest/console.h>
+#include <guest/errno.h>
+#include <guest/events.h>
+#include <guest/heap.h>
+#include <guest/mm.h>
+#include <guest/processor.h>
+#include <guest/sched.h>
+#include <guest/spinlock.h>
+#include <paravane/printf.h>
+#include <paravane/string.h>
+
+/* A request waiting for its reply (on its sender's stack). */
+struct pending {
+	struct pending *next;
+	uint32_t req_id;
+	bool done; /* set last, with a release store, by the reader */
+	int rc;
+	char *reply;
+	uint32_t len;
+};
+
+enum { RING_NONE, RING_CONNECTING, RING_UP };
+
+static struct xenstore_domain_interface *intf;
+static evtchn_port_t port;
+static int ring_state = RING_NONE; /* or a negative errno: cannot */
+static struct waitq connect_wq = WAITQ_INIT;
+static struct waitq ring_wq = WAITQ_INIT;   /* the channel fired */
+static struct waitq reply_wq = WAITQ_INIT;  /* a request is done */
+static struct waitq writer_wq = WAITQ_INIT; /* the writer turn is free */
+static spinlock_t lock = SPINLOCK_INIT;	    /* pending, next_req_id */
+static struct pending *pending;
+static uint32_t next_req_id = 1;
+static int writer_busy;
+static bool broken;
+
+static void on_event(evtchn_port_t p, void *arg)
+{
+	wake_up(&ring_wq);
+}
+
+static bool is_broken(void)
+{
+	return __atomic_load_n(&broken, __ATOMIC_ACQUIRE);
+}
+
+/* Break the ring for good: every request waiting fails with -EIO. */
+static void ring_break(const char *why)
+{
+	unsigned long flags;
+
+	if (__atomic_exchange_n(&broken, true, __ATOMIC_ACQ_REL))
+		return;
+	printk("xenbus: the xenstore ring is broken: %s\n", why);
+	flags = spin_lock_irqsave(&lock);
+	for (struct pending *p = pending; p; p = p->next) {
+		p->rc = -EIO;
+		__atomic_store_n(&p->done, true, __ATOMIC_RELEASE);
+	}
+	pending = NULL;
+	spin_unlock_irqrestore(&lock, flags);
+	wake_up(&reply_wq);
+	wake_up(&ring_wq);
+}
+
+/* Bytes of the response ring we may read; -EIO if they cannot be. */
+static int rsp_avail(void)
+{
+	XENSTORE_RING_IDX n = READ_ONCE(intf->rsp_prod) - intf->rsp_cons;
+
+	if (READ_ONCE(intf->error) || n > XENSTORE_RING_SIZE)
+		return -EIO;
+	return (int)n;
+}
+
+/* Free bytes in the request ring; -EIO if the indices cannot be. */
+static int req_room(void)
+{
+	XENSTORE_RING_IDX used = intf->req_prod - READ_ONCE(intf->req_cons);
+
+	if (READ_ONCE(intf->error) || used > XENSTORE_RING_SIZE)
+		return -EIO;
+	return (int)(XENSTORE_RING_SIZE - used);
+}
+
+static bool readable(void)
+{
+	return is_broken() || rsp_avail() != 0;
+}
+
+static bool writable(void)
+{
+	return is_broken() || req_room() != 0;
+}
+
+/* Read exactly len bytes of responses (the reader thread): 0 or -EIO. */
+static int read_exact(void *buf, uint32_t len)
+{
+	char *dst = buf;
+
+	while (len) {
+		int avail;
+		uint32_t off, n;
+
+		wait_event(ring_wq, readable());
+		if (is_broken())
+			return -EIO;
+		avail = rsp_avail();
+		if (avail < 0)
+			return -EIO;
+		off = MASK_XENSTORE_IDX(intf->rsp_cons);
+		n = MIN(len, (uint32_t)avail);
+		n = MIN(n, XENSTORE_RING_SIZE - off);
+		rmb(); /* the index before the bytes it publishes */
+		memcpy(dst, (const char *)intf->rsp + off, n);
+		mb(); /* the bytes read before xenstored may reuse them */
+		intf->rsp_cons += n;
+		evtchn_notify(port);
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Write len bytes of request by deadline: 0, -ETIMEDOUT or -EIO. */
+static int write_all(const void *buf, uint32_t len, uint64_t deadline)
+{
+	const char *src = buf;
+
+	while (len) {
+		int room;
+		uint32_t off, n;
+
+		if (!wait_event_until(ring_wq, writable(), deadline))
+			return -ETIMEDOUT;
+		room = is_broken() ? -EIO : req_room();
+		if (room < 0)
+			return -EIO;
+		off = MASK_XENSTORE_IDX(intf->req_prod);
+		n = MIN(len, (uint32_t)room);
+		n = MIN(n, XENSTORE_RING_SIZE - off);
+		mb(); /* xenstored's req_cons before we reuse the slots */
+		memcpy((char *)intf->req + off, src, n);
+		wmb(); /* the bytes before the index that publishes them */
+		intf->req_prod += n;
+		evtchn_notify(port);
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Hand a reply to its request (or drop it: nobody waits any more). */
+static void deliver_reply(const struct xsd_sockmsg *h, char *body)
+{
+	struct pending *found = NULL;
+	unsigned long flags = spin_lock_irqsave(&lock);
+
+	for (struct pending **pp = &pending; *pp; pp = &(*pp)->next) {
+		if ((*pp)->req_id == h->req_id) {
+			found = *pp;
+			*pp = found->next;
+			break;
+		}
+	}
+	if (found) {
+		if (h->type == XS_ERROR) {
+			found->rc = xenbus_errno(body);
+			kfree(body);
+		} else {
+			found->reply = body;
+			found->len = h->len;
+		}
+		__atomic_store_n(&found->done, true, __ATOMIC_RELEASE);
+	}
+	spin_unlock_irqrestore(&lock, flags);
+	if (found)
+		wake_up(&reply_wq);
+	else
+		kfree(body);
+}
+
+/* A WATCH_EVENT's payload: "path\0token\0"; anything else is dropped. */
+static void deliver_event(char *body, uint32_t len)
+{
+	size_t plen = strlen(body), end = plen + 1;
+
+	while (end < len && body[end])
+		end++;
+	if (plen < len && end < len) /* both strings end inside the payload */
+		xenbus_watch_event(body, body + plen + 1);
+	kfree(body);
+}
+
+static int reader(void *arg)
+{
+	for (;;) {
+		struct xsd_sockmsg h;
+		char *body;
+
+		if (read_exact(&h, sizeof(h)))
+			break;
+		if (h.len > XENSTORE_PAYLOAD_MAX) {
+			ring_break("a reply over XENSTORE_PAYLOAD_MAX");
+			break;
+		}
+		body = kmalloc(h.len + 1);
+		if (!body) {
+			ring_break("no memory for a reply");
+			break;
+		}
+		if (read_exact(body, h.len)) {
+			kfree(body);
+			break;
+		}
+		body[h.len] = '\0';
+		if (h.type == XS_WATCH_EVENT)
+			deliver_event(body, h.len);
+		else
+			deliver_reply(&h, body);
+	}
+	ring_break("bad indices or an error in the page");
+	return 0;
+}
+
+static bool take_writer(void)
+{
+	int free = 0;
+
+	return __atomic_compare_exchange_n(&writer_busy, &free, 1, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static void release_writer(void)
+{
+	__atomic_store_n(&writer_busy, 0, __ATOMIC_RELEASE);
+	wake_up(&writer_wq);
+}
+
+/* Take p off the pending list if it is still there. */
+static void forget(struct pending *p)
+{
+	unsigned long flags = spin_lock_irqsave(&lock);
+
+	for (struct pending **pp = &pending; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&lock, flags);
+}
+
+static bool is_done(struct pending *p)
+{
+	return __atomic_load_n(&p->done, __ATOMIC_ACQUIRE);
+}
+
+/* Send the request (header, then payload) with the writer turn held. */
+static int send(struct xsd_sockmsg *h, const void *payload, uint64_t deadline)
+{
+	XENSTORE_RING_IDX start;
+	int rc;
+
+	if (!wait_event_until(writer_wq, take_writer(), deadline))
+		return -ETIMEDOUT;
+	start = intf->req_prod;
+	rc = write_all(h, sizeof(*h), deadline);
+	if (!rc)
+		rc = write_all(payload, h->len, deadline);
+	if (rc == -ETIMEDOUT && intf->req_prod != start)
+		ring_break("a request timed out half written");
+	release_writer();
+	return rc;
+}
+
+static int ring_request(uint32_t type, xenbus_transaction_t tx,
+			const void *payload, uint32_t len, char **reply,
+			uint32_t *reply_len)
+{
+	struct pending p = {0};
+	struct xsd_sockmsg h = {.type = type, .tx_id = tx, .len = len};
+	uint64_t deadline = time_now() + XENBUS_TIMEOUT_NS;
+	unsigned long flags;
+	int rc;
+
+	if (is_broken())
+		return -EIO;
+	flags = spin_lock_irqsave(&lock);
+	p.req_id = h.req_id = next_req_id++;
+	p.next = pending;
+	pending = &p;
+	spin_unlock_irqrestore(&lock, flags);
+	rc = send(&h, payload, deadline);
+	if (!rc && !wait_event_until(reply_wq, is_done(&p), deadline))
+		rc = -ETIMEDOUT;
+	forget(&p);
+	if (!is_done(&p))
+		return rc;
+	/* Done, even if just after the time ran out: take its result. */
+	if (!p.rc) {
+		*reply = p.reply;
+		*reply_len = p.len;
+	}
+	return p.rc;
+}
+
+static int do_connect(void)
+{
+	pfn_t pfn;
+
+	if (is_initial_domain() || !start_info->store_mfn)
+		return -ENODEV;
+	pfn = mfn_to_pfn(_mfn(start_info->store_mfn));
+	if (!pfn_valid_raw(pfn))
+		return -ENODEV;
+	intf = frame_va(pfn);
+	port = start_info->store_evtchn;
+	evtchn_set_cpu(port, 0); /* Xen notifies vCPU 0 of a port at first */
+	evtchn_set_handler(port, on_event, NULL);
+	evtchn_unmask(port);
+	if (!thread_create("xenbus", reader, NULL)) {
+		evtchn_mask(port);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool connect_settled(void)
+{
+	return __atomic_load_n(&ring_state, __ATOMIC_ACQUIRE) !=
+	       RING_CONNECTING;
+}
+
+/* Connect to xenstored over the ring, once: 0, or why we cannot. */
+int xenbus_ring_connect(void)
+{
+	int state = RING_NONE;
+
+	if (__atomic_compare_exchange_n(&ring_state, &state, RING_CONNECTING,
+					false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		int rc = do_connect();
+
+		__atomic_store_n(&ring_state, rc ? rc : RING_UP,
+				 __ATOMIC_RELEASE);
+		wake_up(&connect_wq);
+	}
+	wait_event(connect_wq, connect_settled());
+	state = __atomic_load_n(&ring_state, __ATOMIC_ACQUIRE);
+	return state == RING_UP ? 0 : state;
+}
+
+const struct xenbus_transport xenbus_ring_transport = {
+	.name = "ring",
+	.request = ring_request,
+};
