@@ -6,12 +6,14 @@
  * /local/domain/0/name and domid) and starts xenstored's thread on the
  * calling vCPU. From then on:
  *
- *   - dom0's code - the toolstack, later the backends - talks to the
- *     store through the client xenstored_dom0() returns: every xsc_*
- *     call of <xenstore/client.h> (read, write, watch, transactions,
- *     INTRODUCE, ...) with dom0's rights. Any thread may call it; the
- *     watch functions it registers run on xenstored's thread, one at a
- *     time, and may call it too.
+ *   - dom0's code - the toolstack, the backends - talks to the store
+ *     through the client xenstored_dom0() returns: every xsc_* call of
+ *     <xenstore/client.h> (read, write, watch, transactions, INTRODUCE,
+ *     ...) with dom0's rights. Any thread may call it; the watch
+ *     functions it registers run on xenstored's thread, one at a time,
+ *     and may call it too. xenstored_start() also makes it xenbus's
+ *     transport, so the xenbus_* calls of <guest/xenbus.h>, which the
+ *     split drivers share with domUs, work in dom0 too.
  *
  *   - a domain is served once the toolstack introduces it, as Xen's
  *     does: xsc_introduce(xenstored_dom0(), domid, store_mfn,
@@ -30,6 +32,7 @@
 #define XENSTORE_DOM0_H
 
 #include <xenstore/client.h>
+#include <guest/xenbus.h>
 
 /* What xenstored_info() reports. */
 struct xenstored_info {
@@ -39,6 +42,10 @@ struct xenstored_info {
 	unsigned long ring_in;	/* bytes read off the domains' rings */
 	unsigned long ring_out; /* bytes written to them */
 };
+
+// tools/xenstore/dom0/xenbus.c: xenbus's transport in dom0 (see the
+// top of that file), installed by xenstored_start()
+extern const struct xenbus_transport xenstored_xenbus;
 
 // tools/xenstore/dom0/service.c
 int xenstored_start(void);

@@ -112,6 +112,7 @@ int xenstored_start(void)
 		rc = -ENOMEM;
 		goto err_store;
 	}
+	xenbus_set_transport(&xenstored_xenbus);
 	printk("xenstored: serving; dom0's home is /local/domain/0\n");
 	return 0;
 
