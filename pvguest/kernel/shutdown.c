@@ -65,6 +65,13 @@ void __noreturn kernel_exit(int code)
 	shutdown(SHUTDOWN_poweroff);
 }
 
+/* Shut down for reason (SHUTDOWN_reboot, ...), as the toolstack asked. */
+void __noreturn kernel_shutdown(unsigned int reason)
+{
+	printk("pvguest: shutting down (reason %u)\n", reason);
+	shutdown(reason);
+}
+
 /* Crash the domain: Xen reports it (and, for dom0, stops the machine). */
 void __noreturn kernel_crash(void)
 {

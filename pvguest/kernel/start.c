@@ -24,6 +24,7 @@
 #include <guest/smp.h>
 #include <guest/time.h>
 #include <guest/traps.h>
+#include <guest/xenbus.h>
 #include <paravane/version.h>
 
 /* Bring the kernel up, run the program, and power off with its result. */
@@ -36,14 +37,15 @@ void __noreturn start_kernel(const start_info_t *si, unsigned long boot_sp)
 	shutdown_init();	   /* exit=port */
 	printk("Paravane pvguest %s (%s)\n", PARAVANE_VERSION, PARAVANE_ABI);
 	bootinfo_print();
-	shared_info_init();  /* vcpu_info: event mask, cr2 */
-	traps_init();	     /* trap table, event and failsafe callbacks */
-	mm_init();	     /* p2m, frame allocator, direct map, heap */
-	events_init();	     /* every port masked, upcall handler ready */
-	time_init();	     /* periodic tick off, VIRQ_TIMER bound */
-	console_ring_init(); /* a domU's console: the io/console.h ring */
-	sched_init();	     /* this context becomes thread "main" */
-	local_irq_enable();  /* events on */
-	smp_init();	     /* the other vCPUs ("cpus=N") */
+	shared_info_init();    /* vcpu_info: event mask, cr2 */
+	traps_init();	       /* trap table, event and failsafe callbacks */
+	mm_init();	       /* p2m, frame allocator, direct map, heap */
+	events_init();	       /* every port masked, upcall handler ready */
+	time_init();	       /* periodic tick off, VIRQ_TIMER bound */
+	console_ring_init();   /* a domU's console: the io/console.h ring */
+	sched_init();	       /* this context becomes thread "main" */
+	local_irq_enable();    /* events on */
+	smp_init();	       /* the other vCPUs ("cpus=N") */
+	xenbus_control_init(); /* a domU hears xl shutdown ("xenbus=off") */
 	kernel_exit(app_main());
 }

@@ -11,6 +11,8 @@
  *     console/port, console/ring-ref
  *     device, control               n0 rN (backends and xl write there)
  *     control/shutdown, data        nN: the domain's own
+ *     control/feature-poweroff, -reboot  nN: the kernel says "1" there
+ *                                   when it listens to control/shutdown
  *
  * written in one transaction (retried on EAGAIN), then INTRODUCE, which
  * makes xenstored serve the domain's ring. When a domain goes, its home
@@ -98,6 +100,8 @@ static int write_home(const struct home *h, const struct xl_config *cfg,
 	rc = rc ? rc : dir(h, "device", false);
 	rc = rc ? rc : dir(h, "control", false);
 	rc = rc ? rc : dir(h, "control/shutdown", true);
+	rc = rc ? rc : dir(h, "control/feature-poweroff", true);
+	rc = rc ? rc : dir(h, "control/feature-reboot", true);
 	rc = rc ? rc : dir(h, "data", true);
 	return rc;
 }

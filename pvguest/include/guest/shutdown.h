@@ -17,6 +17,7 @@
 // kernel/shutdown.c
 void shutdown_init(void);
 void __noreturn kernel_exit(int code);
+void __noreturn kernel_shutdown(unsigned int reason);
 void __noreturn kernel_crash(void);
 void __noreturn panic(const char *fmt, ...) __printf(1, 2);
 
