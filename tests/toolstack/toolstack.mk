@@ -29,9 +29,11 @@ $(TS_BUILD)/%.elf: $(PVG_OBJ)/tests/toolstack/%.c.o $(TS_LIB_OBJS) \
 	$(Q)$(call pvguest_link,$< $(TS_LIB_OBJS) $(CONF_HARNESS_OBJS) \
 		$(CTRL_OBJS) $(BACKEND_OBJS))
 
-# The xenstore kernel also runs dom0's xenstored (tools/xenstore).
+# The xenstore and xenbus kernels also run dom0's xenstored
+# (tools/xenstore), whose in-process transport gives dom0 xenbus.
 TS_XENSTORE_OBJS := $(filter $(PVG_OBJ)/tools/xenstore/%,$(DOM0_SERVICE_OBJS))
-$(TS_BUILD)/xenstore.elf: $(PVG_OBJ)/tests/toolstack/xenstore.c.o \
+TS_XENSTORE_ELFS := $(TS_BUILD)/xenstore.elf $(TS_BUILD)/xenbus.elf
+$(TS_XENSTORE_ELFS): $(TS_BUILD)/%.elf: $(PVG_OBJ)/tests/toolstack/%.c.o \
 		$(TS_LIB_OBJS) $(CONF_HARNESS_OBJS) $(CTRL_OBJS) \
 		$(TS_XENSTORE_OBJS) $(PVG_LINK_DEPS)
 	@mkdir -p $(dir $@)
