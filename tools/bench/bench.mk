@@ -9,7 +9,8 @@
 #                        and times what happens between domains
 #   $(DOMBENCH_RAMDISK)  its module: /boot/pingpong.elf (the demo domU),
 #                        /boot/exit.elf and /boot/yield.elf (the minimal
-#                        domUs of tools/bench/guests)
+#                        domUs of tools/bench/guests) and /boot/xsload.elf
+#                        (a pvguest domU that loads xenstored)
 #
 # "make" builds them all; "make bench" runs them, then xenstored's host
 # benchmark (tools/bench/xsbench.c, built by tools/xenstore/xenstore.mk),
@@ -36,10 +37,17 @@ DOMBENCH_OWN_OBJS := $(patsubst %,$(PVG_OBJ)/%.o,\
 DOMBENCH_OBJS := $(DOMBENCH_OWN_OBJS) $(BENCH_REPORT_OBJ)
 $(DOMBENCH_OWN_OBJS): PVG_CFLAGS += $(TOOLS_CFLAGS)
 
-$(DOMBENCH_ELF): $(DOMBENCH_OBJS) $(CTRL_OBJS) $(PVG_LINK_DEPS)
+# dombench runs dom0's xenstored (its core and dom0 side) for its
+# xenstore figures.
+DOMBENCH_XENSTORE_OBJS := $(filter $(PVG_OBJ)/tools/xenstore/%,\
+	$(DOM0_SERVICE_OBJS))
+
+$(DOMBENCH_ELF): $(DOMBENCH_OBJS) $(CTRL_OBJS) $(DOMBENCH_XENSTORE_OBJS) \
+		$(PVG_LINK_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(call pvguest_link,$(DOMBENCH_OBJS) $(CTRL_OBJS))
+	$(Q)$(call pvguest_link,$(DOMBENCH_OBJS) $(CTRL_OBJS) \
+		$(DOMBENCH_XENSTORE_OBJS))
 
 # The minimal domUs: head.S, one C file and their own linker script.
 BENCH_GUESTS := exit yield
@@ -55,16 +63,29 @@ $(BENCH_BUILD)/guests/%.elf: $(PVG_OBJ)/tools/bench/guests/%.c.o \
 		-z noexecstack --no-warn-rwx-segments --strip-debug \
 		-T $(BENCH_GUEST_LDS) -o $@ $(BENCH_GUEST_HEAD) $<
 
-$(DOMBENCH_RAMDISK): $(BENCH_GUEST_ELFS) $(BUILD)/stripped/pingpong.elf \
-		tools/mkramdisk.py
+# The domUs that need pvguest (its xenbus client): linked with it.
+BENCH_PVG_GUESTS := xsload
+BENCH_PVG_GUEST_ELFS := $(BENCH_PVG_GUESTS:%=$(BENCH_BUILD)/guests/%.elf)
+
+$(BENCH_PVG_GUEST_ELFS): $(BENCH_BUILD)/guests/%.elf: \
+		$(PVG_OBJ)/tools/bench/guests/%.c.o $(PVG_LINK_DEPS)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(call pvguest_link,$<)
+	$(Q)$(OBJCOPY) --strip-debug $@
+
+$(DOMBENCH_RAMDISK): $(BENCH_GUEST_ELFS) $(BENCH_PVG_GUEST_ELFS) \
+		$(BUILD)/stripped/pingpong.elf tools/mkramdisk.py
 	@mkdir -p $(dir $@)
 	@echo "  CPIO    $@"
 	$(Q)tools/mkramdisk.py $@ \
 		/boot/pingpong.elf=$(BUILD)/stripped/pingpong.elf \
-		$(foreach g,$(BENCH_GUESTS),/boot/$(g).elf=$(BENCH_BUILD)/guests/$(g).elf)
+		$(foreach g,$(BENCH_GUESTS) $(BENCH_PVG_GUESTS),\
+			/boot/$(g).elf=$(BENCH_BUILD)/guests/$(g).elf)
 
 .SECONDARY: $(HVBENCH_OBJS) $(DOMBENCH_OBJS) $(BENCH_GUEST_HEAD) \
-	$(BENCH_GUESTS:%=$(PVG_OBJ)/tools/bench/guests/%.c.o)
+	$(BENCH_GUESTS:%=$(PVG_OBJ)/tools/bench/guests/%.c.o) \
+	$(BENCH_PVG_GUESTS:%=$(PVG_OBJ)/tools/bench/guests/%.c.o)
 
 .PHONY: bench-kernels bench
 bench-kernels: $(HVBENCH_ELF) $(DOMBENCH_ELF) $(DOMBENCH_RAMDISK)

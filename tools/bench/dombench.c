@@ -2,9 +2,11 @@
  * dombench: a dom0 kernel that measures the hypervisor between domains.
  * tools/bench/run.py boots it as dom0 (two vCPUs, two CPUs) of Paravane
  * and of Xen 4.17 with its ramdisk (bench.mk): the demo domU
- * /boot/pingpong.elf and the minimal domUs of tools/bench/guests. It
- * builds domUs with dom0's builder (tools/ctrl) and times, in TSC cycles
- * and only in dom0 (under Xen a domU's rdtsc traps):
+ * /boot/pingpong.elf, the minimal domUs of tools/bench/guests and the
+ * xenstore load /boot/xsload.elf. It builds domUs with dom0's builder
+ * (tools/ctrl), runs dom0's xenstored (tools/xenstore/dom0) for the
+ * xenstore figures and times, in TSC cycles and only in dom0 (under Xen
+ * a domU's rdtsc traps):
  *
  *   evtchn_domains_2cpu    event-channel round trip to a domU on the
  *                          other CPU               (dombench_evtchn.c)
@@ -15,6 +17,9 @@
  *   domain_create_to_exit  from the build's start until dom0 sees the
  *                          new domain's shutdown at its first
  *                          instruction             (dombench_create.c)
+ *   xenstore_dom0          a request to dom0's xenstored from dom0
+ *   xenstore_domus_N       requests from N domUs over their rings, as
+ *                          an aggregate rate   (dombench_xenstore.c)
  *
  * Each file's top says exactly what its figures include. dom0's vCPU 0,
  * where this program runs, is pinned to MEASURE_CPU and its vCPU 1 to
@@ -257,7 +262,7 @@ int app_main(void)
 	    pin_dom0())
 		return EXIT_FAILED;
 	if (bench_evtchn_domains() || bench_domain_switch() ||
-	    bench_domain_create())
+	    bench_domain_create() || bench_xenstore())
 		return EXIT_FAILED;
 	printk("dombench: done\n");
 	return EXIT_OK;

@@ -57,4 +57,7 @@ int bench_domain_switch(void);
 // tools/bench/dombench_create.c
 int bench_domain_create(void);
 
+// tools/bench/dombench_xenstore.c
+int bench_xenstore(void);
+
 #endif /* BENCH_DOMBENCH_H */

@@ -7,14 +7,17 @@ hypervisor, under the same QEMU (TCG) configuration:
   hvbench   tools/bench/hvbench.c: costs inside one domain (with the
             grant-table figures of bench_grant.c)
   dombench  tools/bench/dombench.c, with its ramdisk of domUs: costs
-            between domains (event channels, switches, creation); on Xen
-            with sched=credit, the policy Paravane's scheduler follows
+            between domains (event channels, switches, creation) and
+            xenstore requests per second through our dom0's xenstored
+            (from dom0 itself and from 1, 2 and 4 domUs); on Xen with
+            sched=credit, the policy Paravane's scheduler follows
 
-reads their "bench <name> median <value>" lines (TSC cycles, or
-nanoseconds for NS_FIGURES) and each boot's report of the TSC frequency,
-and prints one table in nanoseconds with the ratio Paravane/Xen, the
-grant figures also as rates (pairs/s, MB/s), plus
-build/bench/hypervisor.json. Lines "bench-warning ..." (a figure that did
+("--kernel NAME" runs only that one), reads their "bench <name> median
+<value>" lines (TSC cycles, or nanoseconds for NS_FIGURES) and each
+boot's report of the TSC frequency, and prints one table in nanoseconds
+with the ratio Paravane/Xen, the grant and xenstore figures also as
+rates (pairs/s, MB/s, ops/s), plus build/bench/hypervisor.json. Lines
+"bench-warning ..." (a figure that did
 not measure what it should) are shown under the table.
 """
 
@@ -54,6 +57,14 @@ RATES = [
      lambda ns: 1e9 / ns),
     ("grant_copy_4k", "grant copy, 4 KiB", "MB/s", lambda ns: 4096e3 / ns),
     ("memcpy_4k", "memcpy, 4 KiB (baseline)", "MB/s", lambda ns: 4096e3 / ns),
+    # dombench_xenstore.c: write + read requests to dom0's xenstored.
+    ("xenstore_dom0", "xenstore, dom0 in-process", "ops/s", lambda ns: 1e9 / ns),
+    ("xenstore_domus_1", "xenstore, 1 domU over its ring", "ops/s",
+     lambda ns: 1e9 / ns),
+    ("xenstore_domus_2", "xenstore, 2 domUs, aggregate", "ops/s",
+     lambda ns: 1e9 / ns),
+    ("xenstore_domus_4", "xenstore, 4 domUs, aggregate", "ops/s",
+     lambda ns: 1e9 / ns),
 ]
 
 # The kernels: (name, its ramdisk or None, Xen's extra options).
@@ -115,6 +126,8 @@ def run(target, name, ramdisk, xen_options, args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(pt.ROOT, "build"))
+    ap.add_argument("--kernel", action="append", choices=[k[0] for k in KERNELS],
+                    help="run only this kernel (may be repeated)")
     args = ap.parse_args()
 
     results = {}
@@ -123,6 +136,8 @@ def main():
         t = results[target] = {"raw": {}, "raw_all_repetitions": {},
                                "raw_units": {}, "ns": {}, "runs": {}}
         for name, ramdisk, xen_options in KERNELS:
+            if args.kernel and name not in args.kernel:
+                continue
             r = run(target, name, ramdisk, xen_options, args)
             t.setdefault("tsc_mhz", r["tsc_mhz"])
             t["runs"][name] = {"tsc_mhz": r["tsc_mhz"], "log": r["log"],
@@ -166,6 +181,8 @@ def main():
             "%.2f" % (rp / rx) if rp and rx else "-"))
     print("Xen runs hvbench with its default scheduler (credit2) and dombench "
           "(the dom0 <-> domU rows) with sched=credit.")
+    print("xenstore rows: our dom0, our xenstored and our domUs on both "
+          "hypervisors (on Xen too), all on CPU 0; write + read requests.")
     for w in warnings:
         print("warning: " + w)
     results["ratio_paravane_over_xen"] = ratios
