@@ -305,7 +305,10 @@ def dom0(ctx, commands, ramdisk="integration", auto=True, smp=2):
 
 @case
 def dom0_autostarts_the_demo_pair_linked_and_pinned(ctx):
-    b = dom0(ctx, "xl list; xl vcpu-list; poweroff", ramdisk="demo")
+    # Both run before dom0 looks and powers off (their boot lines show).
+    b = dom0(ctx, "expect demo-a 'serving on port' 30; "
+             "expect demo-b 'bound to d1' 30; xl list; xl vcpu-list; "
+             "poweroff", ramdisk="demo")
     expect_status(b, EXIT_SUCCESS)
     expect_order(b, r"^xl: ramdisk of \d+ KiB$",
                  r"^xl: autostart: domain 1 \(demo-a\) created$",

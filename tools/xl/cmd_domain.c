@@ -206,6 +206,11 @@ int cmd_wait(int argc, char **argv)
 	for (;;) {
 		bool input;
 
+		/* A shutdown is acted on (on_poweroff, ...) before it is
+		 * reported, even if VIRQ_DOM_EXC has not come yet. */
+		if (!ctrl_getdomaininfo(domid, &info) &&
+		    (info.flags & XEN_DOMINF_shutdown))
+			domains_check_shutdowns();
 		if (ctrl_getdomaininfo(domid, &info) ||
 		    (info.flags & XEN_DOMINF_dying)) {
 			printk("wait: domain %u is gone\n", domid);
