@@ -13,7 +13,9 @@
  * Writers. One thread at a time writes a whole request (the "writer"
  * turn, a sleeping lock), waiting for room as xenstored consumes; a
  * request has its own req_id and sits in the pending list until its
- * reply comes. Many requests may be outstanding.
+ * reply comes, its sender asleep on its own wait queue. Many requests
+ * may be outstanding. We notify once a message, or before sleeping on
+ * a ring the other side must move.
  *
  * The reader. Thread "xenbus" reads every message off the response ring:
  * a reply goes to the pending request with its req_id (and wakes it), a
@@ -49,6 +51,7 @@ struct pending {
 	int rc;
 	char *reply;
 	uint32_t len;
+	struct waitq wq; /* its sender sleeps here */
 };
 
 enum { RING_NONE, RING_CONNECTING, RING_UP };
@@ -58,9 +61,9 @@ static evtchn_port_t port;
 static int ring_state = RING_NONE; /* or a negative errno: cannot */
 static struct waitq connect_wq = WAITQ_INIT;
 static struct waitq ring_wq = WAITQ_INIT;   /* the channel fired */
-static struct waitq reply_wq = WAITQ_INIT;  /* a request is done */
 static struct waitq writer_wq = WAITQ_INIT; /* the writer turn is free */
 static spinlock_t lock = SPINLOCK_INIT;	    /* pending, next_req_id */
+static bool rsp_unsent, req_unsent; /* indices moved since we notified */
 static struct pending *pending;
 static uint32_t next_req_id = 1;
 static int writer_busy;
@@ -88,10 +91,10 @@ static void ring_break(const char *why)
 	for (struct pending *p = pending; p; p = p->next) {
 		p->rc = -EIO;
 		__atomic_store_n(&p->done, true, __ATOMIC_RELEASE);
+		wake_up(&p->wq); /* under the lock: see deliver_reply() */
 	}
 	pending = NULL;
 	spin_unlock_irqrestore(&lock, flags);
-	wake_up(&reply_wq);
 	wake_up(&ring_wq);
 }
 
@@ -125,6 +128,18 @@ static bool writable(void)
 	return is_broken() || req_room() != 0;
 }
 
+/*
+ * Tell xenstored we moved an index, if we did since we last told it:
+ * once a message, or before we sleep on a ring it must empty or fill.
+ */
+static void notify(bool *unsent)
+{
+	if (*unsent) {
+		*unsent = false;
+		evtchn_notify(port);
+	}
+}
+
 /* Read exactly len bytes of responses (the reader thread): 0 or -EIO. */
 static int read_exact(void *buf, uint32_t len)
 {
@@ -134,6 +149,8 @@ static int read_exact(void *buf, uint32_t len)
 		int avail;
 		uint32_t off, n;
 
+		if (!readable())
+			notify(&rsp_unsent); /* what we freed, before we sleep */
 		wait_event(ring_wq, readable());
 		if (is_broken())
 			return -EIO;
@@ -147,7 +164,7 @@ static int read_exact(void *buf, uint32_t len)
 		memcpy(dst, (const char *)intf->rsp + off, n);
 		mb(); /* the bytes read before xenstored may reuse them */
 		intf->rsp_cons += n;
-		evtchn_notify(port);
+		rsp_unsent = true;
 		dst += n;
 		len -= n;
 	}
@@ -163,6 +180,8 @@ static int write_all(const void *buf, uint32_t len, uint64_t deadline)
 		int room;
 		uint32_t off, n;
 
+		if (!writable())
+			notify(&req_unsent); /* what we wrote, before we sleep */
 		if (!wait_event_until(ring_wq, writable(), deadline))
 			return -ETIMEDOUT;
 		room = is_broken() ? -EIO : req_room();
@@ -175,7 +194,7 @@ static int write_all(const void *buf, uint32_t len, uint64_t deadline)
 		memcpy((char *)intf->req + off, src, n);
 		wmb(); /* the bytes before the index that publishes them */
 		intf->req_prod += n;
-		evtchn_notify(port);
+		req_unsent = true;
 		src += n;
 		len -= n;
 	}
@@ -204,11 +223,12 @@ static void deliver_reply(const struct xsd_sockmsg *h, char *body)
 			found->len = h->len;
 		}
 		__atomic_store_n(&found->done, true, __ATOMIC_RELEASE);
+		/* Under the lock: its sender takes the lock (forget())
+		 * before it returns, so its stack outlives the wake. */
+		wake_up(&found->wq);
 	}
 	spin_unlock_irqrestore(&lock, flags);
-	if (found)
-		wake_up(&reply_wq);
-	else
+	if (!found)
 		kfree(body);
 }
 
@@ -246,6 +266,7 @@ static int reader(void *arg)
 			break;
 		}
 		body[h.len] = '\0';
+		notify(&rsp_unsent); /* a whole message taken */
 		if (h.type == XS_WATCH_EVENT)
 			deliver_event(body, h.len);
 		else
@@ -300,6 +321,7 @@ static int send(struct xsd_sockmsg *h, const void *payload, uint64_t deadline)
 	rc = write_all(h, sizeof(*h), deadline);
 	if (!rc)
 		rc = write_all(payload, h->len, deadline);
+	notify(&req_unsent); /* a whole request written */
 	if (rc == -ETIMEDOUT && intf->req_prod != start)
 		ring_break("a request timed out half written");
 	release_writer();
@@ -310,7 +332,7 @@ static int ring_request(uint32_t type, xenbus_transaction_t tx,
 			const void *payload, uint32_t len, char **reply,
 			uint32_t *reply_len)
 {
-	struct pending p = {0};
+	struct pending p = {.wq = WAITQ_INIT};
 	struct xsd_sockmsg h = {.type = type, .tx_id = tx, .len = len};
 	uint64_t deadline = time_now() + XENBUS_TIMEOUT_NS;
 	unsigned long flags;
@@ -324,7 +346,7 @@ static int ring_request(uint32_t type, xenbus_transaction_t tx,
 	pending = &p;
 	spin_unlock_irqrestore(&lock, flags);
 	rc = send(&h, payload, deadline);
-	if (!rc && !wait_event_until(reply_wq, is_done(&p), deadline))
+	if (!rc && !wait_event_until(p.wq, is_done(&p), deadline))
 		rc = -ETIMEDOUT;
 	forget(&p);
 	if (!is_done(&p))

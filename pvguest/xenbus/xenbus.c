@@ -116,7 +116,8 @@ int xenbus_read(xenbus_transaction_t tx, const char *path, char **value)
 
 /*
  * The value of path into buf (size bytes with the NUL); -ERANGE if it
- * does not fit (buf then holds as much as fits).
+ * does not fit (buf then holds as much as fits), -EINVAL if it is not
+ * text (it holds a NUL).
  */
 int xenbus_read_buf(xenbus_transaction_t tx, const char *path, char *buf,
 		    size_t size)
@@ -129,8 +130,9 @@ int xenbus_read_buf(xenbus_transaction_t tx, const char *path, char *buf,
 		return rc;
 	if (size)
 		strlcpy(buf, v, size);
+	rc = strlen(v) != len ? -EINVAL : len < size ? 0 : -ERANGE;
 	kfree(v);
-	return len < size ? 0 : -ERANGE;
+	return rc;
 }
 
 /* The value of path as a decimal number; -EINVAL if it is not one. */
