@@ -23,6 +23,14 @@
  * accounting. A running vCPU keeps the CPU for a 30 ms slice unless an
  * UNDER vCPU waits behind an OVER one (checked every 10 ms tick).
  *
+ * Boost, as Xen's BOOST priority: a vCPU that wakes UNDER (an event for
+ * a blocked vCPU) is boosted. It queues before every vCPU that is not,
+ * and takes the CPU at once from a running vCPU that is not boosted, so
+ * the latency of an event (an I/O completion, a reply) does not wait
+ * for another vCPU's slice. The boost ends at the first tick it runs
+ * through, when it is preempted and when it yields; credit still bounds
+ * what a vCPU that keeps waking gets, since once OVER it wakes unboosted.
+ *
  * Locking: every function here runs under the scheduler lock
  * (schedule.c), which guards all queues and every vCPU's scheduling
  * fields; the accounting and the ticks take it themselves.
@@ -65,13 +73,14 @@ static bool allowed_on(const struct vcpu *v, unsigned int cpu)
 	return (v->cpu_affinity >> cpu) & 1;
 }
 
+/* Queue v at the back, or a boosted v behind the other boosted ones. */
 static void queue_insert(struct csched_queue *q, struct vcpu *v)
 {
 	struct vcpu **pp = &q->head;
 
-	while (*pp)
+	while (*pp && (!v->boosted || (*pp)->boosted))
 		pp = &(*pp)->next_in_runq;
-	v->next_in_runq = NULL;
+	v->next_in_runq = *pp;
 	*pp = v;
 	v->on_runq = true;
 }
@@ -103,6 +112,14 @@ static struct vcpu *queue_first(struct csched_queue *q, unsigned int cpu,
 	return NULL;
 }
 
+/* Whether a boosted vCPU that may run on cpu waits in its queue. */
+static bool boost_waiting(struct csched_queue *q, unsigned int cpu)
+{
+	const struct vcpu *v = queue_first(q, cpu, true, NULL);
+
+	return v && v->boosted;
+}
+
 static void tick_fired(void *data)
 {
 	unsigned int cpu = smp_processor_id();
@@ -118,6 +135,7 @@ static void tick_fired(void *data)
 	/* Burn what ran since the last look; preempt if someone deserves it. */
 	curr->credit -= now - curr->credit_since;
 	curr->credit_since = now;
+	curr->boosted = false; /* it ran through a tick */
 	if (now >= q->slice_end ||
 	    (!is_under(curr) && queue_first(q, cpu, true, NULL)) ||
 	    parked(curr))
@@ -286,6 +304,7 @@ void csched_wake(struct vcpu *v)
 
 	if (v->is_running || v->on_runq)
 		return; /* context_saved() queues it once it is off its CPU */
+	v->boosted = is_under(v) && !parked(v);
 	cpu = pick_cpu(v);
 	v->processor = cpu;
 	queue_insert(&queues[cpu], v);
@@ -339,10 +358,15 @@ struct vcpu *csched_schedule(unsigned int cpu, struct vcpu *prev, s_time_t now,
 		prev->credit_since = now;
 		if (vcpu_runnable(prev) && allowed_on(prev, cpu) &&
 		    !prev->on_runq) {
-			/* A running UNDER vCPU keeps its slice unless it yields. */
+			/*
+			 * A running UNDER vCPU keeps its slice unless it
+			 * yields or a boosted one waits (unless it is one).
+			 */
 			if (!yielded && is_under(prev) && now < q->slice_end &&
-			    !parked(prev))
+			    !parked(prev) &&
+			    (prev->boosted || !boost_waiting(q, cpu)))
 				return prev;
+			prev->boosted = false;
 			queue_insert(q, prev);
 		}
 	}

@@ -3,7 +3,7 @@
  * through its interface on the simulated machine of sched_fixture.h:
  * CPU time in proportion to weight, caps (also for a domain alone),
  * UNDER vCPUs before OVER ones, yield, a woken vCPU preempting an OVER
- * one, idling, affinity (never run outside it, moved when it changes,
+ * one, boost (a vCPU waking UNDER runs at once, within its weight), idling, affinity (never run outside it, moved when it changes,
  * stealing within it; domains pinned to one CPU share it by weight),
  * set_params' ranges, and sleeping vCPUs never chosen. Shares are
  * measured in simulated CPU time over simulated seconds, never in
@@ -259,6 +259,113 @@ static void woken_vcpu_preempts_an_over_one(void **state)
 	assert_true(hog->credit < 0);
 }
 
+/* ---- Boost ------------------------------------------------------------ */
+
+/*
+ * A vCPU that wakes UNDER takes the CPU at once from a running UNDER
+ * vCPU in the middle of its slice (without boost it would wait up to
+ * 30 ms), and the preempted one keeps its place at the front.
+ */
+static void woken_under_vcpu_preempts_a_running_under_one(void **state)
+{
+	struct vcpu *busy, *woken;
+
+	sim_online_cpus(1);
+	busy = vcpu_of(sim_domain(1, 1, 256, 0));
+	woken = vcpu_of(sim_domain(2, 1, 256, 0));
+	busy->credit = woken->credit = MILLISECS(60);
+	sim_run(MILLISECS(5)); /* off the accounting's beat */
+	sim_wake(busy);
+	sim_softirqs();
+	sim_run(MILLISECS(11)); /* a tick: its own boost is over */
+	assert_ptr_equal(sim.running[0], busy);
+	sim_wake(woken);
+	assert_true(woken->boosted);
+	assert_true(sim.schedule_pending[0]);
+	assert_ptr_equal(sim_schedule(0), woken);
+	assert_true(busy->on_runq);
+	assert_false(busy->boosted);
+}
+
+/* A vCPU that wakes OVER is not boosted: it waits for the slice. */
+static void woken_over_vcpu_gets_no_boost(void **state)
+{
+	struct vcpu *busy, *woken;
+
+	sim_online_cpus(1);
+	busy = vcpu_of(sim_domain(1, 1, 256, 0));
+	woken = vcpu_of(sim_domain(2, 1, 256, 0));
+	busy->credit = MILLISECS(20);
+	woken->credit = -MILLISECS(5);
+	sim_wake(busy);
+	assert_ptr_equal(sim_schedule(0), busy);
+	busy->boosted = false;
+	sim.now += MILLISECS(1);
+	sim_wake(woken);
+	assert_false(woken->boosted);
+	assert_ptr_equal(sim_schedule(0), busy);
+}
+
+/* Boost ends at the first tick the vCPU runs through. */
+static void boost_ends_at_a_tick(void **state)
+{
+	struct vcpu *v = vcpu_of(sim_domain(1, 1, 256, 0));
+
+	sim_online_cpus(1);
+	v->credit = MILLISECS(20);
+	sim_wake(v);
+	assert_true(v->boosted);
+	sim_softirqs();
+	assert_ptr_equal(sim.running[0], v);
+	sim_run(MILLISECS(11));
+	assert_false(v->boosted);
+}
+
+/* Two boosted vCPUs queue in the order they woke, before the rest. */
+static void boosted_vcpus_queue_first_in_wake_order(void **state)
+{
+	struct vcpu *plain = vcpu_of(sim_domain(1, 1, 256, 0));
+	struct vcpu *b1 = vcpu_of(sim_domain(2, 1, 256, 0));
+	struct vcpu *b2 = vcpu_of(sim_domain(3, 1, 256, 0));
+
+	sim_online_cpus(1);
+	plain->credit = b1->credit = b2->credit = MILLISECS(20);
+	sim_wake(plain);
+	plain->boosted = false;
+	sim_wake(b1);
+	sim_wake(b2);
+	assert_ptr_equal(sim_schedule(0), b1);
+	sim_yield(0);
+	assert_ptr_equal(sim_schedule(0), b2);
+	sim_yield(0);
+	assert_ptr_equal(sim_schedule(0), plain);
+}
+
+/*
+ * A vCPU that keeps waking (runs 1 ms, sleeps 0.1 ms) against one that
+ * never sleeps: boost gives it the CPU whenever it wakes, but credit
+ * keeps it to its share by their equal weights (it gets 40-55%).
+ */
+static void boost_does_not_beat_the_weights(void **state)
+{
+	struct vcpu *hog, *waker;
+
+	sim_online_cpus(1);
+	hog = vcpu_of(sim_domain(1, 1, 256, 0));
+	waker = vcpu_of(sim_domain(2, 1, 256, 0));
+	sim_wake(hog);
+	for (int i = 0; i < 5500; i++) {
+		sim_wake(waker);
+		sim_softirqs();
+		sim_run(MILLISECS(1));
+		sim_sleep(waker);
+		sim_softirqs();
+		sim_run(MICROSECS(100));
+	}
+	assert_true(sim_ran(waker) <= sim_ran(hog) * 11 / 10);
+	assert_true(sim_ran(waker) * 10 >= (sim_ran(waker) + sim_ran(hog)) * 4);
+}
+
 static void slice_ends_and_the_queue_turns(void **state)
 {
 	struct vcpu *a, *b;
@@ -270,6 +377,7 @@ static void slice_ends_and_the_queue_turns(void **state)
 	sim_run(MILLISECS(5)); /* off the accounting's beat */
 	sim_wake(a);
 	sim_wake(b);
+	b->boosted = false; /* the slice is what this is about, not boost */
 	sim_softirqs();
 	assert_ptr_equal(sim.running[0], a);
 	/*
@@ -546,6 +654,11 @@ int main(void)
 		SIM_TEST(yield_gives_way_to_an_over_vcpu),
 		SIM_TEST(yield_alone_keeps_running),
 		SIM_TEST(woken_vcpu_preempts_an_over_one),
+		SIM_TEST(woken_under_vcpu_preempts_a_running_under_one),
+		SIM_TEST(woken_over_vcpu_gets_no_boost),
+		SIM_TEST(boost_ends_at_a_tick),
+		SIM_TEST(boosted_vcpus_queue_first_in_wake_order),
+		SIM_TEST(boost_does_not_beat_the_weights),
 		SIM_TEST(slice_ends_and_the_queue_turns),
 		SIM_TEST(nothing_runnable_idles),
 		SIM_TEST(sleeping_vcpus_are_never_chosen),

@@ -50,6 +50,7 @@ struct vcpu {
 
 	/* Credit scheduler (sched_credit.c): CPU time owed, in ns. */
 	s_time_t credit, credit_since;
+	bool boosted;	       /* woke with credit: runs before the rest */
 	uint64_t cpu_affinity; /* CPUs it may run on */
 
 	/* SCHEDOP_poll: the ports polled and the timeout. */
