@@ -25,11 +25,13 @@
  *
  * Boost, as Xen's BOOST priority: a vCPU that wakes UNDER (an event for
  * a blocked vCPU) is boosted. It queues before every vCPU that is not,
- * and takes the CPU at once from a running vCPU that is not boosted, so
- * the latency of an event (an I/O completion, a reply) does not wait
- * for another vCPU's slice. The boost ends at the first tick it runs
- * through, when it is preempted and when it yields; credit still bounds
- * what a vCPU that keeps waking gets, since once OVER it wakes unboosted.
+ * and takes the CPU at once from a running vCPU that is not boosted (or,
+ * from a boosted one, at its next tick), so the latency of an event (an
+ * I/O completion, a reply) does not wait for another vCPU's slice. The
+ * boost ends at the first tick it runs through, when it is preempted and
+ * when it yields; credit still bounds what a vCPU that keeps waking
+ * gets, since once OVER it wakes unboosted. A vCPU moved for its
+ * affinity did not wake and gets no boost.
  *
  * Locking: every function here runs under the scheduler lock
  * (schedule.c), which guards all queues and every vCPU's scheduling
@@ -138,7 +140,7 @@ static void tick_fired(void *data)
 	curr->boosted = false; /* it ran through a tick */
 	if (now >= q->slice_end ||
 	    (!is_under(curr) && queue_first(q, cpu, true, NULL)) ||
-	    parked(curr))
+	    boost_waiting(q, cpu) || parked(curr))
 		raise_softirq(SCHEDULE_SOFTIRQ);
 	sched_unlock(flags);
 	set_timer(&q->tick, now + TICK);
@@ -297,23 +299,33 @@ static unsigned int pick_cpu(const struct vcpu *v)
 	return 0;
 }
 
-/* A vCPU became runnable: queue it (on a good CPU) and poke that CPU. */
-void csched_wake(struct vcpu *v)
+/* Queue v on a good CPU and poke that CPU. */
+static void enqueue(struct vcpu *v)
 {
-	unsigned int cpu;
+	unsigned int cpu = pick_cpu(v);
 
-	if (v->is_running || v->on_runq)
-		return; /* context_saved() queues it once it is off its CPU */
-	v->boosted = is_under(v) && !parked(v);
-	cpu = pick_cpu(v);
 	v->processor = cpu;
 	queue_insert(&queues[cpu], v);
 	cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
 }
 
+/*
+ * A vCPU became runnable: queue it, boosted if it has credit. One that
+ * only left its CPU for its affinity (moving) is queued unboosted.
+ */
+void csched_wake(struct vcpu *v)
+{
+	if (v->is_running || v->on_runq)
+		return; /* context_saved() queues it once it is off its CPU */
+	v->boosted = !v->moving && is_under(v) && !parked(v);
+	v->moving = false;
+	enqueue(v);
+}
+
 /* A vCPU stopped being runnable: take it off its queue. */
 void csched_sleep(struct vcpu *v)
 {
+	v->moving = false;
 	if (v->on_runq)
 		queue_remove(&queues[v->processor], v);
 	if (v->is_running)
@@ -356,6 +368,10 @@ struct vcpu *csched_schedule(unsigned int cpu, struct vcpu *prev, s_time_t now,
 	if (!is_idle_vcpu(prev)) {
 		prev->credit -= now - prev->credit_since;
 		prev->credit_since = now;
+		if (vcpu_runnable(prev) && !allowed_on(prev, cpu)) {
+			prev->boosted = false; /* context_saved() moves it */
+			prev->moving = true;
+		}
 		if (vcpu_runnable(prev) && allowed_on(prev, cpu) &&
 		    !prev->on_runq) {
 			/*
@@ -416,7 +432,7 @@ int csched_set_affinity(struct vcpu *v, uint64_t cpumask)
 	v->cpu_affinity = cpumask;
 	if (v->on_runq && !allowed_on(v, v->processor)) {
 		queue_remove(&queues[v->processor], v);
-		csched_wake(v);
+		enqueue(v);
 	}
 	if (v->is_running && !allowed_on(v, v->processor))
 		cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);

@@ -3,7 +3,8 @@
  * through its interface on the simulated machine of sched_fixture.h:
  * CPU time in proportion to weight, caps (also for a domain alone),
  * UNDER vCPUs before OVER ones, yield, a woken vCPU preempting an OVER
- * one, boost (a vCPU waking UNDER runs at once, within its weight), idling, affinity (never run outside it, moved when it changes,
+ * one, boost (a vCPU waking UNDER runs at once, within its weight),
+ * idling, affinity (never run outside it, moved when it changes,
  * stealing within it; domains pinned to one CPU share it by weight),
  * set_params' ranges, and sleeping vCPUs never chosen. Shares are
  * measured in simulated CPU time over simulated seconds, never in
@@ -264,7 +265,7 @@ static void woken_vcpu_preempts_an_over_one(void **state)
 /*
  * A vCPU that wakes UNDER takes the CPU at once from a running UNDER
  * vCPU in the middle of its slice (without boost it would wait up to
- * 30 ms), and the preempted one keeps its place at the front.
+ * 30 ms); the preempted one, unboosted, queues again.
  */
 static void woken_under_vcpu_preempts_a_running_under_one(void **state)
 {
@@ -319,6 +320,51 @@ static void boost_ends_at_a_tick(void **state)
 	assert_ptr_equal(sim.running[0], v);
 	sim_run(MILLISECS(11));
 	assert_false(v->boosted);
+}
+
+/* A vCPU woken while a boosted one runs gets the CPU at its tick. */
+static void second_boosted_waker_runs_at_the_first_ones_tick(void **state)
+{
+	struct vcpu *first, *second;
+
+	sim_online_cpus(1);
+	first = vcpu_of(sim_domain(1, 1, 256, 0));
+	second = vcpu_of(sim_domain(2, 1, 256, 0));
+	first->credit = second->credit = MILLISECS(60);
+	sim_run(MILLISECS(5)); /* off the accounting's beat */
+	sim_wake(first);
+	sim_softirqs();
+	sim_wake(second);
+	sim_softirqs();
+	assert_ptr_equal(sim.running[0], first); /* boosted: it stays */
+	sim_run(MILLISECS(11));
+	assert_ptr_equal(sim.running[0], second);
+}
+
+/*
+ * A running vCPU moved to another CPU by its affinity did not wake: it
+ * gets no boost there and waits behind the vCPU running on that CPU.
+ */
+static void moved_vcpu_gets_no_boost(void **state)
+{
+	struct vcpu *moved = vcpu_of(sim_domain(1, 1, 256, 0));
+	struct vcpu *there = vcpu_of(sim_domain(2, 1, 256, 0));
+
+	moved->credit = there->credit = MILLISECS(60);
+	assert_int_equal(csched_set_affinity(moved, CPU0), 0);
+	assert_int_equal(csched_set_affinity(there, CPU1), 0);
+	sim_run(MILLISECS(5)); /* off the accounting's beat */
+	sim_wake(moved);
+	sim_wake(there);
+	sim_softirqs();
+	sim_run(MILLISECS(11)); /* a tick: their boosts are over */
+	assert_ptr_equal(sim.running[0], moved);
+	assert_ptr_equal(sim.running[1], there);
+	assert_int_equal(csched_set_affinity(moved, CPU1), 0);
+	sim_softirqs();
+	assert_false(moved->boosted);
+	assert_ptr_equal(sim.running[1], there);
+	assert_true(moved->on_runq);
 }
 
 /* Two boosted vCPUs queue in the order they woke, before the rest. */
@@ -657,6 +703,8 @@ int main(void)
 		SIM_TEST(woken_under_vcpu_preempts_a_running_under_one),
 		SIM_TEST(woken_over_vcpu_gets_no_boost),
 		SIM_TEST(boost_ends_at_a_tick),
+		SIM_TEST(second_boosted_waker_runs_at_the_first_ones_tick),
+		SIM_TEST(moved_vcpu_gets_no_boost),
 		SIM_TEST(boosted_vcpus_queue_first_in_wake_order),
 		SIM_TEST(boost_does_not_beat_the_weights),
 		SIM_TEST(slice_ends_and_the_queue_turns),

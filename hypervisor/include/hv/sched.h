@@ -51,6 +51,7 @@ struct vcpu {
 	/* Credit scheduler (sched_credit.c): CPU time owed, in ns. */
 	s_time_t credit, credit_since;
 	bool boosted;	       /* woke with credit: runs before the rest */
+	bool moving;	       /* off its CPU for affinity, not woken */
 	uint64_t cpu_affinity; /* CPUs it may run on */
 
 	/* SCHEDOP_poll: the ports polled and the timeout. */
