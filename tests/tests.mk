@@ -1,12 +1,14 @@
 # Test suites. "make test" runs them all through tools/run-tests.sh, which
 # prints each suite's "<suite>: N passed, N failed" line and the total.
 #
-#   test-unit          host unit tests (cmocka) built from hypervisor sources
+#   test-unit          host unit tests (cmocka): hypervisor sources,
+#                      xenstored's core, the toolstack's parsers
 #   test-integration   the hypervisor booted under QEMU, self-tests and dumps
 #   test-conformance   the conformance kernels as dom0 of Paravane
 #   test-conformance-xen (or test-xen)  the same kernels as dom0 of Xen 4.17
 #   test-toolstack     dom0 kernels that build and watch domUs (Paravane)
 #   test-toolstack-xen the same on Xen 4.17
+#   test-fuzz          the libFuzzer targets, FUZZ_TIME seconds each (10)
 #   test-compat        Debian's xenstore-utils against our xenstored
 #                      (the host daemon, tests/compat/run.py)
 

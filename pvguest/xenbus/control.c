@@ -3,8 +3,8 @@
  *
  * As Xen's PV kernels do, the domU says in its home what it understands
  * (control/feature-poweroff and control/feature-reboot, "1") and watches
- * control/shutdown. The toolstack (xl shutdown, xl reboot) writes
- * "poweroff", "halt" or "reboot" there; the domU clears the node, which
+ * control/shutdown. The toolstack (xl shutdown; libxl's reboot too)
+ * writes "poweroff", "halt" or "reboot" there; the domU clears the node, which
  * tells the toolstack it was heard, and shuts down with that reason.
  * Anything else written there is cleared and ignored.
  *
@@ -89,6 +89,8 @@ static int control_thread(void *arg)
 	if (!rc)
 		rc = xenbus_watch(&shutdown_watch, "control/shutdown",
 				  shutdown_requested, NULL);
+	if (!rc)
+		printk("control: listening for shutdown requests\n");
 	if (rc && rc != -ETIMEDOUT)
 		printk("control: not listening for shutdown requests (%d)\n",
 		       rc);

@@ -27,7 +27,14 @@
  * an error in the page break the ring for good - every waiting request
  * fails with -EIO and so does every later one - and never make us read
  * or write outside the page. So does a request that timed out half
- * written, since xenstored would read the next one as its rest.
+ * written, since xenstored would read the next one as its rest. A reply
+ * of another type than its request's (or ERROR) fails that request
+ * with -EIO.
+ *
+ * Timeouts. A request that got no reply in XENBUS_TIMEOUT_NS fails with
+ * -ETIMEDOUT, but xenstored may still carry it out: a late
+ * TRANSACTION_START leaves a transaction open there (10 at most per
+ * domain), a late WATCH a watch (xenbus_watch() then removes it).
  */
 #include "xenbus.h"
 
@@ -47,7 +54,8 @@
 struct pending {
 	struct pending *next;
 	uint32_t req_id;
-	bool done; /* set last, with a release store, by the reader */
+	uint32_t type; /* its reply has this type, or XS_ERROR */
+	bool done;     /* set last, with a release store, by the reader */
 	int rc;
 	char *reply;
 	uint32_t len;
@@ -218,6 +226,9 @@ static void deliver_reply(const struct xsd_sockmsg *h, char *body)
 		if (h->type == XS_ERROR) {
 			found->rc = xenbus_errno(body);
 			kfree(body);
+		} else if (h->type != found->type) {
+			found->rc = -EIO; /* not an answer to what we asked */
+			kfree(body);
 		} else {
 			found->reply = body;
 			found->len = h->len;
@@ -342,6 +353,7 @@ static int ring_request(uint32_t type, xenbus_transaction_t tx,
 		return -EIO;
 	flags = spin_lock_irqsave(&lock);
 	p.req_id = h.req_id = next_req_id++;
+	p.type = type;
 	p.next = pending;
 	pending = &p;
 	spin_unlock_irqrestore(&lock, flags);

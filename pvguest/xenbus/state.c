@@ -78,11 +78,15 @@ int xenbus_switch_state(const char *dir, enum xenbus_state s)
 	for (int i = 0; !rc && i < SWITCH_TRIES; i++) {
 		xenbus_transaction_t tx;
 
+		char *v = NULL;
+
 		rc = xenbus_transaction_start(&tx);
 		if (rc)
 			break;
-		rc = xenbus_exists(tx, dir) ? xenbus_printf(tx, path, "%d", s)
-					    : -ENOENT;
+		rc = xenbus_read(tx, dir, &v); /* -ENOENT: removed */
+		kfree(v);
+		if (!rc)
+			rc = xenbus_printf(tx, path, "%d", s);
 		if (rc) {
 			xenbus_transaction_end(tx, false);
 			break;
@@ -122,6 +126,8 @@ int xenbus_wait_state(const char *dir, unsigned int states, uint64_t deadline,
 	enum xenbus_state s = XenbusStateUnknown;
 	int rc = state_path(path, dir);
 
+	if (xenbus_in_watch())
+		rc = -EDEADLK; /* the events it waits for come through us */
 	if (!rc)
 		rc = xenbus_watch(&sw.watch, path, state_changed, &sw);
 	while (!rc) {
@@ -168,13 +174,15 @@ int xenbus_device_init(struct xenbus_device *dev, const char *nodename,
 {
 	const char *end = is_backend ? "frontend" : "backend";
 	char path[XENBUS_PATH_MAX], id[16];
-	int rc;
+	int n, rc;
 
 	*dev = (struct xenbus_device){.is_backend = is_backend};
 	if (strlcpy(dev->nodename, nodename, sizeof(dev->nodename)) >=
 	    sizeof(dev->nodename))
 		return -E2BIG;
-	snprintf(path, sizeof(path), "%s/%s", nodename, end);
+	n = snprintf(path, sizeof(path), "%s/%s", nodename, end);
+	if (n < 0 || n >= (int)sizeof(path))
+		return -E2BIG;
 	rc = xenbus_read_buf(XBT_NIL, path, dev->otherend,
 			     sizeof(dev->otherend));
 	if (rc)

@@ -146,6 +146,24 @@ void xenbus_watch_event(const char *path, const char *token)
 	wake_up(&queue_wq);
 }
 
+static bool not_running(struct xenbus_watch *w)
+{
+	return READ_ONCE(running) != w;
+}
+
+/* Whether the caller is a watch function (thread xenwatch). */
+bool xenbus_in_watch(void)
+{
+	return xenwatch && current_thread() == xenwatch;
+}
+
+/* Wait until w's function is not running (unless we are it). */
+static void wait_until_not_running(struct xenbus_watch *w)
+{
+	if (!xenbus_in_watch())
+		wait_event(idle_wq, not_running(w));
+}
+
 static void unlink_watch(struct xenbus_watch *w)
 {
 	unsigned long flags = spin_lock_irqsave(&watch_lock);
@@ -173,6 +191,8 @@ int xenbus_watch(struct xenbus_watch *w, const char *path, xenbus_watch_fn fn,
 
 	if (plen > XENBUS_PATH_MAX)
 		return -E2BIG;
+	if (w->registered)
+		return -EBUSY; /* it is in the list: starting again would break it */
 	if (!start_xenwatch())
 		return -ENOMEM;
 	*w = (struct xenbus_watch){.fn = fn, .arg = arg};
@@ -189,18 +209,21 @@ int xenbus_watch(struct xenbus_watch *w, const char *path, xenbus_watch_fn fn,
 	spin_unlock_irqrestore(&watch_lock, flags);
 	rc = xenbus_send_watch(path, w->token, true);
 	if (rc) {
+		/*
+		 * Its event may have come (a late reply to a request that
+		 * timed out): its function may be running. And xenstored may
+		 * hold the watch after all: take it back, or try to.
+		 */
 		unlink_watch(w);
+		if (rc == -ETIMEDOUT)
+			xenbus_send_watch(path, w->token, false);
+		wait_until_not_running(w);
 		kfree(w->path);
 		w->path = NULL;
 		return rc;
 	}
 	w->registered = true;
 	return 0;
-}
-
-static bool not_running(struct xenbus_watch *w)
-{
-	return READ_ONCE(running) != w;
 }
 
 /* Stop watching; w's function has returned and will not run again. */
@@ -212,8 +235,7 @@ int xenbus_unwatch(struct xenbus_watch *w)
 		return -ENOENT;
 	unlink_watch(w);
 	rc = xenbus_send_watch(w->path, w->token, false);
-	if (current_thread() != xenwatch)
-		wait_event(idle_wq, not_running(w));
+	wait_until_not_running(w);
 	kfree(w->path);
 	w->path = NULL;
 	w->registered = false;

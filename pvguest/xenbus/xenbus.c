@@ -135,20 +135,34 @@ int xenbus_read_buf(xenbus_transaction_t tx, const char *path, char *buf,
 	return rc;
 }
 
+/* s as a plain decimal number no larger than max; -EINVAL if not one. */
+static int parse_decimal(const char *s, unsigned long max, unsigned long *v)
+{
+	unsigned long n = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		unsigned int d = (unsigned int)(*s - '0');
+
+		if (d > 9 || n > (max - d) / 10)
+			return -EINVAL;
+		n = n * 10 + d;
+	}
+	*v = n;
+	return 0;
+}
+
 /* The value of path as a decimal number; -EINVAL if it is not one. */
 int xenbus_read_uint(xenbus_transaction_t tx, const char *path,
 		     unsigned long *value)
 {
 	char buf[24];
-	const char *end;
 	int rc = xenbus_read_buf(tx, path, buf, sizeof(buf));
 
 	if (rc)
 		return rc == -ERANGE ? -EINVAL : rc;
-	if (buf[0] < '0' || buf[0] > '9')
-		return -EINVAL;
-	*value = (unsigned long)parse_uint(buf, &end);
-	return *end ? -EINVAL : 0;
+	return parse_decimal(buf, ~0UL, value);
 }
 
 /* Whether path exists (and we may read it). */
@@ -218,11 +232,13 @@ int xenbus_directory(xenbus_transaction_t tx, const char *path, char **names,
 
 /*
  * path's permissions in xenstore's text form ("b0\0r1\0", see xs_wire.h):
- * the owner with everyone's access, then one entry per other domain.
+ * the owner with everyone's access, then one entry per other domain,
+ * each with its NUL; *len bytes in all.
  */
-int xenbus_get_perms(xenbus_transaction_t tx, const char *path, char **perms)
+int xenbus_get_perms(xenbus_transaction_t tx, const char *path, char **perms,
+		     uint32_t *len)
 {
-	return call_str(XS_GET_PERMS, tx, path, perms, NULL);
+	return call_str(XS_GET_PERMS, tx, path, perms, len);
 }
 
 /* Set path's permissions from their text form (len bytes, each NUL'd). */
@@ -230,16 +246,6 @@ int xenbus_set_perms(xenbus_transaction_t tx, const char *path,
 		     const char *perms, uint32_t len)
 {
 	return call_path_data(XS_SET_PERMS, tx, path, perms, len);
-}
-
-static int parse_id(const char *s, unsigned long max, unsigned long *id)
-{
-	const char *end;
-
-	if (s[0] < '0' || s[0] > '9')
-		return -EIO;
-	*id = (unsigned long)parse_uint(s, &end);
-	return *end || *id > max ? -EIO : 0;
 }
 
 /* Start a transaction; its id into *tx. */
@@ -251,7 +257,7 @@ int xenbus_transaction_start(xenbus_transaction_t *tx)
 
 	if (rc)
 		return rc;
-	rc = parse_id(reply, UINT32_MAX, &id);
+	rc = parse_decimal(reply, UINT32_MAX, &id) ? -EIO : 0;
 	kfree(reply);
 	if (!rc && id == XBT_NIL)
 		rc = -EIO;

@@ -8,6 +8,9 @@
 extern const struct xenbus_transport xenbus_ring_transport;
 int xenbus_ring_connect(void);
 
+// xenbus/watch.c
+bool xenbus_in_watch(void);
+
 // xenbus/xenbus.c
 int xenbus_send_watch(const char *path, const char *token, bool add);
 

@@ -350,7 +350,7 @@ def xl_commands_manage_a_domain(ctx):
     b = dom0(ctx, "xl create /etc/xl/idle.cfg; xl list idle; xl pause idle; "
              "xl list 1; xl unpause idle; xl vcpu-pin idle all 1; "
              "xl vcpu-list idle; xl sched-credit -d idle -w 512 -c 20; "
-             "xl sched-credit; xl shutdown idle; xl destroy idle; xl list; "
+             "xl sched-credit; xl destroy idle; xl list; "
              "poweroff", auto=False)
     expect_status(b, EXIT_SUCCESS)
     expect_order(b, r"^Parsing config from /etc/xl/idle.cfg$",
@@ -364,9 +364,28 @@ def xl_commands_manage_a_domain(ctx):
                  r"^Name +ID Weight  Cap$",
                  r"^Domain-0 +0 +256 +0$",
                  r"^idle +1 +512 +20$",
-                 r"^xl: domain 1 \(idle\) did not react: a PV shutdown request goes through xenstore",
                  r"^dom0# xl destroy idle$", r"^\(PV\) Domain 1 destroyed$",
                  r"^dom0# xl list\nName .*\nDomain-0 .*\ndom0# poweroff$")
+
+
+@case
+def xl_shutdown_powers_a_pvguest_domU_off(ctx):
+    # pvguest's control thread announces control/feature-poweroff, then
+    # acts on control/shutdown; a paused domain hears it once unpaused.
+    b = dom0(ctx, "xl create /etc/xl/idle.cfg; "
+             "expect idle 'listening for shutdown requests' 30; "
+             "xenstore-read /local/domain/1/control/feature-poweroff; "
+             "xl shutdown idle; wait idle 30; xl list; poweroff", auto=False)
+    expect_status(b, EXIT_SUCCESS)
+    expect_order(b, r"^Created domain 1 \(idle\)$",
+                 r"^expect: domain 1 wrote \"listening for shutdown requests\"$",
+                 r"^1$",
+                 r"^dom0# xl shutdown idle$",
+                 r"^\(d1\) control: the toolstack asks for poweroff$",
+                 r"^domain 1 \(idle\) shut down: poweroff$",
+                 r"^wait: domain 1 is gone$",
+                 r"^dom0# xl list\nName .*\nDomain-0 .*\ndom0# poweroff$")
+    expect_absent(b, r"does not announce control/feature-poweroff")
 
 
 @case

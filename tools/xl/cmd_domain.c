@@ -155,9 +155,9 @@ int cmd_unpause(int argc, char **argv)
 /*
  * xl shutdown DOMAIN. A PV guest is asked to shut down through xenstore,
  * as libxl asks: "poweroff" in its control/shutdown. A kernel that
- * watches that node says so with control/feature-poweroff; for one that
- * does not (pvguest has no xenbus client yet), the command says the
- * request will not be heard.
+ * watches that node says so with control/feature-poweroff (pvguest's
+ * domUs do, once booted: pvguest/xenbus/control.c); for one that does
+ * not (yet), the command says the request may not be heard.
  */
 int cmd_shutdown(int argc, char **argv)
 {
@@ -180,9 +180,9 @@ int cmd_shutdown(int argc, char **argv)
 	rc = store_request_shutdown(domid, "poweroff");
 	if (rc != -EOPNOTSUPP)
 		return rc;
-	printk("xl: domain %u (%s) did not react: a PV shutdown request goes "
-	       "through xenstore (control/shutdown), which its kernel does not "
-	       "watch; use 'xl destroy %u'\n",
+	printk("xl: domain %u (%s) does not announce control/feature-poweroff: "
+	       "the request waits in its control/shutdown, which its kernel "
+	       "may never read; 'xl destroy %u' ends it at once\n",
 	       domid, domains_name(domid), domid);
 	return rc;
 }

@@ -36,8 +36,10 @@
  * (the node, or any node below it). The function runs on xenbus's watch
  * thread ("xenwatch"), one event at a time, with the path that changed;
  * it runs once straight after registering, as Xen's xenstored fires
- * every new watch. It may call xenbus. Special paths "@introduceDomain"
- * and "@releaseDomain" report domains coming and going (dom0 only).
+ * every new watch. It may call xenbus, except to wait for another
+ * watch (xenbus_wait_state() there is -EDEADLK: xenwatch is busy with
+ * us). Special paths "@introduceDomain" and "@releaseDomain" report
+ * domains coming and going (dom0 only).
  *
  * Device handshake. A split device's frontend and backend each publish
  * a "state" node in their own directory (XenbusState*, <xen/io/xenbus.h>)
@@ -85,7 +87,10 @@ struct xenbus_transport {
 struct xenbus_watch;
 typedef void (*xenbus_watch_fn)(struct xenbus_watch *w, const char *path);
 
-/* A registered watch; the caller owns it, xenbus the fields below. */
+/*
+ * A watch; the caller owns it, xenbus the fields below. It starts
+ * zeroed (or unwatched): xenbus_watch() refuses one still registered.
+ */
 struct xenbus_watch {
 	xenbus_watch_fn fn;
 	void *arg; /* the caller's */
@@ -123,7 +128,8 @@ int xenbus_mkdir(xenbus_transaction_t tx, const char *path);
 int xenbus_rm(xenbus_transaction_t tx, const char *path);
 int xenbus_directory(xenbus_transaction_t tx, const char *path, char **names,
 		     unsigned int *count);
-int xenbus_get_perms(xenbus_transaction_t tx, const char *path, char **perms);
+int xenbus_get_perms(xenbus_transaction_t tx, const char *path, char **perms,
+		     uint32_t *len);
 int xenbus_set_perms(xenbus_transaction_t tx, const char *path,
 		     const char *perms, uint32_t len);
 int xenbus_transaction_start(xenbus_transaction_t *tx);

@@ -35,7 +35,8 @@
  *                          its ring's index I (out_prod or in_cons) to
  *                          garbage, notify the backend and wait for ever
  *   mode=spin              burn CPU for ever
- *   mode=idle (default)    wait for ever
+ *   mode=idle (default)    wait for ever, as a thread: pvguest's own
+ *                          threads run (control hears xl shutdown)
  */
 #include <guest/app.h>
 #include <guest/bootinfo.h>
@@ -46,6 +47,7 @@
 #include <guest/events.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
+#include <guest/sched.h>
 #include <guest/shutdown.h>
 #include <paravane/string.h>
 #include <xen/domctl.h>
@@ -238,7 +240,7 @@ int app_main(void)
 	char mode[16] = "idle", reason[16] = "";
 	struct sched_shutdown code;
 	volatile unsigned long spins = 0;
-	struct sched_poll poll = {.nr_ports = 0};
+	struct waitq never = WAITQ_INIT;
 
 	cmdline_get("mode", mode, sizeof(mode));
 	if (!strcmp(mode, "perm"))
@@ -266,6 +268,8 @@ int app_main(void)
 	if (!strcmp(mode, "spin"))
 		for (;;)
 			spins++;
+	/* Idle as a pvguest kernel idles: other threads (control) run. */
+	wait_event(never, false);
 	for (;;)
-		HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+		;
 }

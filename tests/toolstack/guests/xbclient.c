@@ -212,13 +212,15 @@ static void tree(void)
 static void perms(void)
 {
 	char want[32], *got;
+	uint32_t got_len;
 	int len;
 
 	/* Ours, readable by dom0; dom0 checks them from its side. */
 	CHECK_OK(xenbus_write(XBT_NIL, "data/p", "guarded"));
 	len = snprintf(want, sizeof(want), "n%u%cr0", self, '\0');
 	CHECK_OK(xenbus_set_perms(XBT_NIL, "data/p", want, (uint32_t)len + 1));
-	CHECK_OK(xenbus_get_perms(XBT_NIL, "data/p", &got));
+	CHECK_OK(xenbus_get_perms(XBT_NIL, "data/p", &got, &got_len));
+	CHECK(got_len == (uint32_t)len + 1);
 	CHECK(!memcmp(got, want, (size_t)len + 1));
 	kfree(got);
 }
