@@ -89,8 +89,6 @@ static int control_thread(void *arg)
 	if (!rc)
 		rc = xenbus_watch(&shutdown_watch, "control/shutdown",
 				  shutdown_requested, NULL);
-	if (!rc)
-		printk("control: listening for shutdown requests\n");
 	if (rc && rc != -ETIMEDOUT)
 		printk("control: not listening for shutdown requests (%d)\n",
 		       rc);
