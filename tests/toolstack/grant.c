@@ -25,12 +25,12 @@ CONFORMANCE_KERNEL("toolstack-grant");
 #define FILL 0xc3
 #define SETTLE_TRIES 100 /* 10 s: freeing may finish after destroydomain */
 
-/* Free pages, once they stop changing towards want. */
+/* Free pages, once at least want (or after SETTLE_TRIES looks). */
 static unsigned long settled_free_pages(unsigned long want)
 {
 	unsigned long now = ts_free_pages();
 
-	for (int i = 0; i < SETTLE_TRIES && now != want; i++) {
+	for (int i = 0; i < SETTLE_TRIES && now < want; i++) {
 		wait_ms(100);
 		now = ts_free_pages();
 	}
@@ -136,22 +136,15 @@ static bool all_bytes(const volatile uint8_t *p, uint8_t b)
 }
 
 /*
- * Every page of the destroyed domU is free again. Xen 4.17 under a
- * loaded TCG host, after this first case only, once in about eight runs
- * keeps 22 pages for good (the same count each time; not explained), so
- * on Xen a shortfall of up to XEN_KEEPS pages is reported, not failed.
+ * Every page of the destroyed domU is free again: at least as many
+ * pages are free as before it was built. More is no leak: Xen 4.17 may
+ * free the last pages of the warm-up domU (22, its struct domain and
+ * such, after an RCU grace period) only after the baseline was taken,
+ * which on a loaded host happened once in about eight runs.
  */
-#define XEN_KEEPS 32
-
 static void expect_pages_back(unsigned long before)
 {
-	unsigned long now = settled_free_pages(before);
-
-	if (!ts_on_paravane() && now < before && before - now <= XEN_KEEPS) {
-		printk("grant: Xen kept %lu pages\n", before - now);
-		return;
-	}
-	EXPECT_EQ(now, before);
+	EXPECT_GE(settled_free_pages(before), before);
 }
 
 /* The domain, destroyed, is still listed as dying. */
@@ -216,7 +209,7 @@ TEST(grant, destroy_while_mapped)
 
 	EXPECT_EQ(gnttab_unmap((void *)va, h), GNTST_okay);
 	EXPECT_OK(ts_wait_gone(domid, TS_WAIT_S));
-	EXPECT_EQ(settled_free_pages(before), before);
+	expect_pages_back(before);
 }
 
 /* The same with a device mapping, which holds the frame as well. */
@@ -238,7 +231,7 @@ TEST(grant, destroy_while_device_mapped)
 	ASSERT_OK(HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1));
 	EXPECT_EQ(u.status, GNTST_okay);
 	EXPECT_OK(ts_wait_gone(domid, TS_WAIT_S));
-	EXPECT_EQ(settled_free_pages(before), before);
+	expect_pages_back(before);
 }
 
 /*
