@@ -75,9 +75,10 @@ int xenbus_switch_state(const char *dir, enum xenbus_state s)
 	char path[XENBUS_PATH_MAX];
 	int rc = state_path(path, dir);
 
-	for (int i = 0; !rc && i < SWITCH_TRIES; i++) {
+	if (rc)
+		return rc;
+	for (int i = 0; i < SWITCH_TRIES; i++) {
 		xenbus_transaction_t tx;
-
 		char *v = NULL;
 
 		rc = xenbus_transaction_start(&tx);
