@@ -322,6 +322,23 @@ void csched_wake(struct vcpu *v)
 	enqueue(v);
 }
 
+/*
+ * v's CPU has saved its state and v waits in that CPU's queue: an idle
+ * CPU it may run on can take it now (see steal()).
+ */
+void csched_context_saved(struct vcpu *v)
+{
+	if (!v->on_runq || !is_under(v))
+		return;
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		if (c != v->processor && cpu_online(c) && allowed_on(v, c) &&
+		    is_idle_vcpu(current_on(c))) {
+			cpu_raise_softirq(c, SCHEDULE_SOFTIRQ);
+			return;
+		}
+	}
+}
+
 /* A vCPU stopped being runnable: take it off its queue. */
 void csched_sleep(struct vcpu *v)
 {
@@ -332,7 +349,11 @@ void csched_sleep(struct vcpu *v)
 		cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
 }
 
-/* Take an UNDER vCPU that may run here from another CPU's queue. */
+/*
+ * Take an UNDER vCPU that may run here from another CPU's queue. Not one
+ * still running there: a preempted vCPU is queued before its CPU has
+ * saved its state (csched_context_saved() offers it once it has).
+ */
 static struct vcpu *steal(unsigned int cpu)
 {
 	for (unsigned int c = 0; c < NR_CPUS; c++) {
@@ -341,7 +362,7 @@ static struct vcpu *steal(unsigned int cpu)
 		if (c == cpu || !cpu_online(c) || !queues[c].head)
 			continue;
 		v = queue_first(&queues[c], cpu, true, NULL);
-		if (v) {
+		if (v && !v->is_running) {
 			queue_remove(&queues[c], v);
 			v->processor = cpu;
 			return v;

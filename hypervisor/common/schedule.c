@@ -218,8 +218,12 @@ void sched_context_switched(struct vcpu *prev, struct vcpu *next)
 		return;
 	flags = sched_lock();
 	prev->is_running = false;
-	if (!is_idle_vcpu(prev) && vcpu_runnable(prev) && !prev->on_runq)
-		csched_wake(prev);
+	if (!is_idle_vcpu(prev) && vcpu_runnable(prev)) {
+		if (!prev->on_runq)
+			csched_wake(prev);
+		else
+			csched_context_saved(prev);
+	}
 	sched_unlock(flags);
 }
 

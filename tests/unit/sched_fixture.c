@@ -286,8 +286,12 @@ struct vcpu *sim_schedule(unsigned int cpu)
 	fake_cpu_info.current_vcpu = next;
 	flags = sched_lock();
 	prev->is_running = false;
-	if (prev->domain != &idle_dom && vcpu_runnable(prev) && !prev->on_runq)
-		csched_wake(prev);
+	if (prev->domain != &idle_dom && vcpu_runnable(prev)) {
+		if (!prev->on_runq)
+			csched_wake(prev);
+		else
+			csched_context_saved(prev);
+	}
 	sched_unlock(flags);
 	return next;
 }

@@ -367,6 +367,55 @@ static void moved_vcpu_gets_no_boost(void **state)
 	assert_true(moved->on_runq);
 }
 
+/*
+ * A preempted vCPU is queued while its CPU is still switching away from
+ * it: another CPU must not take it until its state is saved, then is
+ * told it may. (Once an idle CPU stole it at once, and the vCPU ran on
+ * two CPUs, its flags saying it ran on neither.)
+ */
+static void vcpu_still_switching_out_is_not_stolen(void **state)
+{
+	struct vcpu *a = vcpu_of(sim_domain(1, 1, 256, 0));
+	struct vcpu *b = vcpu_of(sim_domain(2, 1, 256, 0));
+	unsigned long flags;
+	struct vcpu *next;
+
+	assert_int_equal(csched_set_affinity(b, CPU0), 0);
+	a->credit = b->credit = MILLISECS(60);
+	sim_run(MILLISECS(5)); /* off the accounting's beat */
+	sim_wake(a);
+	sim_softirqs();
+	sim_run(MILLISECS(11)); /* a tick: its boost is over */
+	assert_ptr_equal(sim.running[0], a);
+	sim_wake(b); /* boosted: CPU 0 will switch to it */
+
+	fake_set_cpu(0);
+	flags = sched_lock();
+	next = csched_schedule(0, a, sim.now, false);
+	sched_unlock(flags);
+	assert_ptr_equal(next, b);
+	assert_true(a->on_runq && a->is_running); /* queued, not yet saved */
+
+	fake_set_cpu(1);
+	flags = sched_lock();
+	assert_null(csched_schedule(1, &sim.idle[1], sim.now, false));
+	sched_unlock(flags);
+
+	/* CPU 0 finishes the switch, as sched_context_switched() does. */
+	flags = sched_lock();
+	sim.schedule_pending[0] = false;
+	b->is_running = true;
+	b->processor = 0;
+	sim.running[0] = b;
+	a->is_running = false;
+	csched_context_saved(a);
+	sched_unlock(flags);
+	assert_true(sim.schedule_pending[1]);
+	sim_softirqs();
+	assert_ptr_equal(sim.running[1], a);
+	assert_ptr_equal(sim.running[0], b);
+}
+
 /* Two boosted vCPUs queue in the order they woke, before the rest. */
 static void boosted_vcpus_queue_first_in_wake_order(void **state)
 {
@@ -705,6 +754,7 @@ int main(void)
 		SIM_TEST(boost_ends_at_a_tick),
 		SIM_TEST(second_boosted_waker_runs_at_the_first_ones_tick),
 		SIM_TEST(moved_vcpu_gets_no_boost),
+		SIM_TEST(vcpu_still_switching_out_is_not_stolen),
 		SIM_TEST(boosted_vcpus_queue_first_in_wake_order),
 		SIM_TEST(boost_does_not_beat_the_weights),
 		SIM_TEST(slice_ends_and_the_queue_turns),

@@ -20,6 +20,7 @@ void csched_init(void);
 int csched_init_cpu(unsigned int cpu);
 void csched_vcpu_init(struct vcpu *v);
 void csched_wake(struct vcpu *v);
+void csched_context_saved(struct vcpu *v);
 void csched_sleep(struct vcpu *v);
 struct vcpu *csched_schedule(unsigned int cpu, struct vcpu *prev, s_time_t now,
 			     bool yielded);
