@@ -11,6 +11,7 @@
  * Everything read is bounds-checked against the table's length.
  */
 #include <hv/lib.h>
+#include <hv/time.h>
 
 #include <asm/acpi.h>
 #include <asm/io.h>
@@ -22,6 +23,7 @@
 #define AML_BYTE_PREFIX 0x0a
 #define SLP_TYP_SHIFT 10
 #define SLP_EN (1U << 13)
+#define POWEROFF_WAIT_US 2000000 /* 2 s for the machine to go */
 
 /* One small integer element of the package at *p; -1 if it is not. */
 static int package_int(const uint8_t **p, const uint8_t *end)
@@ -80,5 +82,11 @@ bool acpi_power_off(void)
 	outw(acpi.pm1a_cnt, (uint16_t)(typa << SLP_TYP_SHIFT | SLP_EN));
 	if (acpi.pm1b_cnt)
 		outw(acpi.pm1b_cnt, (uint16_t)(typb << SLP_TYP_SHIFT | SLP_EN));
+	/*
+	 * The machine may take a moment to go (QEMU acts on the write from
+	 * its main loop, while this CPU runs on): give it POWEROFF_WAIT_US
+	 * before reporting that it did not.
+	 */
+	udelay(POWEROFF_WAIT_US);
 	return false;
 }
