@@ -88,43 +88,10 @@ static bool dom_value_is(domid_t domid, const char *rel, const char *want)
 	return same;
 }
 
-/*
- * The domain's home, as xl writes it (tools/xl/store.c), in brief: the
- * nodes dom0 keeps and the domain reads, and those the domain owns
- * (pvguest announces control/feature-* at boot, xenbus/control.c).
- */
+/* The domain's home, as every domain has it (tools/xenstore/dom0/home.c). */
 static int give_home(xs_tx_t tx, domid_t domid)
 {
-	static const struct {
-		const char *rel;
-		bool own;
-	} dirs[] = {
-		{"", false},
-		{"device", false},
-		{"control", false},
-		{"control/shutdown", true},
-		{"control/feature-poweroff", true},
-		{"control/feature-reboot", true},
-		{"data", true},
-	};
-	struct xs_perm ro[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_READ}};
-	struct xs_perm own = {domid, XS_PERM_NONE};
-	char path[64], id[8];
-	int rc = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !rc; i++) {
-		dpath(path, sizeof(path), domid, dirs[i].rel);
-		rc = xsc_mkdir(xs(), tx, path);
-		if (!rc)
-			rc = xsc_set_perms(xs(), tx, path,
-					   dirs[i].own ? &own : ro,
-					   dirs[i].own ? 1 : 2);
-	}
-	snprintf(id, sizeof(id), "%u", domid);
-	return rc ? rc
-		  : xsc_write_str(xs(), tx,
-				  dpath(path, sizeof(path), domid, "domid"),
-				  id);
+	return xenstored_write_home(xs(), tx, domid, NULL);
 }
 
 /*

@@ -40,23 +40,10 @@ static struct xsc *xs(void)
 	return xenstored_dom0();
 }
 
-/* The domain's home, as xl writes it (tools/xl/store.c), in brief. */
+/* The domain's home, as every domain has it (tools/xenstore/dom0/home.c). */
 static int give_home(domid_t domid)
 {
-	struct xs_perm ro[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_READ}};
-	struct xs_perm own = {domid, XS_PERM_NONE};
-	char path[64], id[8];
-	int rc;
-
-	snprintf(path, sizeof(path), "/local/domain/%u", domid);
-	snprintf(id, sizeof(id), "%u", domid);
-	rc = xsc_mkdir(xs(), 0, path);
-	rc = rc ? rc : xsc_set_perms(xs(), 0, path, ro, 2);
-	snprintf(path, sizeof(path), "/local/domain/%u/domid", domid);
-	rc = rc ? rc : xsc_write_str(xs(), 0, path, id);
-	snprintf(path, sizeof(path), "/local/domain/%u/data", domid);
-	rc = rc ? rc : xsc_mkdir(xs(), 0, path);
-	return rc ? rc : xsc_set_perms(xs(), 0, path, &own, 1);
+	return xenstored_write_home(xs(), XS_TX_NONE, domid, NULL);
 }
 
 /* Build the client domU in mode and introduce it. */

@@ -60,41 +60,10 @@ static char *home_path(char *path, size_t size, domid_t domid, const char *rel)
 	return path;
 }
 
-/*
- * The domain's home: dom0's nodes the domain reads, and the domain's
- * own (data, and the control nodes pvguest writes at boot).
- */
+/* The domain's home, as every domain has it (tools/xenstore/dom0/home.c). */
 static int give_home(struct xsc *xs, domid_t domid)
 {
-	static const struct {
-		const char *rel;
-		bool own;
-	} dirs[] = {
-		{"", false},
-		{"control", false},
-		{"control/shutdown", true},
-		{"control/feature-poweroff", true},
-		{"control/feature-reboot", true},
-		{"data", true},
-	};
-	struct xs_perm ro[2] = {{0, XS_PERM_NONE}, {domid, XS_PERM_READ}};
-	struct xs_perm own = {domid, XS_PERM_NONE};
-	char path[64], id[8];
-	int rc = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !rc; i++) {
-		home_path(path, sizeof(path), domid, dirs[i].rel);
-		rc = xsc_mkdir(xs, XS_TX_NONE, path);
-		if (!rc)
-			rc = xsc_set_perms(xs, XS_TX_NONE, path,
-					   dirs[i].own ? &own : ro,
-					   dirs[i].own ? 1 : 2);
-	}
-	snprintf(id, sizeof(id), "%u", domid);
-	return rc ? rc
-		  : xsc_write_str(xs, XS_TX_NONE,
-				  home_path(path, sizeof(path), domid, "domid"),
-				  id);
+	return xenstored_write_home(xs, XS_TX_NONE, domid, NULL);
 }
 
 /* Build, start, house and introduce one xsload domU. */

@@ -1,18 +1,14 @@
 /*
  * xl's side of xenstore: what the toolstack tells dom0's xenstored about
  * the domains it makes and destroys, through dom0's client
- * (<xenstore/dom0.h>), as Xen's libxl does:
+ * (<xenstore/dom0.h>), as Xen's libxl does: the home every domain has
+ * (name, domid, device, control, data: tools/xenstore/dom0/home.c) and
  *
  *   /local/domain/N                 n0 rN: dom0's, the domain reads it
- *     name, domid
  *     memory/static-max, target     KiB
  *     cpu/K/availability            "online" for the vCPUs it starts with
  *     store/port, store/ring-ref    its xenstore channel and frame
  *     console/port, console/ring-ref
- *     device, control               n0 rN (backends and xl write there)
- *     control/shutdown, data        nN: the domain's own
- *     control/feature-poweroff, -reboot  nN: the kernel says "1" there
- *                                   when it listens to control/shutdown
  *
  * written in one transaction (retried on EAGAIN), then INTRODUCE, which
  * makes xenstored serve the domain's ring. When a domain goes, its home
@@ -58,31 +54,13 @@ static int put(const struct home *h, const char *rel, const char *fmt, ...)
 	return xsc_write_str(h->xs, h->tx, path, value);
 }
 
-/* An empty node at rel: dom0's and readable by the domain, or its own. */
-static int dir(const struct home *h, const char *rel, bool own)
-{
-	struct xs_perm ro[2] = {{0, XS_PERM_NONE}, {h->domid, XS_PERM_READ}};
-	struct xs_perm rw[1] = {{h->domid, XS_PERM_NONE}};
-	char path[96];
-	int rc;
-
-	snprintf(path, sizeof(path), "/local/domain/%u%s%s", h->domid,
-		 *rel ? "/" : "", rel);
-	rc = xsc_mkdir(h->xs, h->tx, path);
-	if (!rc)
-		rc = own ? xsc_set_perms(h->xs, h->tx, path, rw, 1)
-			 : xsc_set_perms(h->xs, h->tx, path, ro, 2);
-	return rc;
-}
-
+/* The home every domain has (tools/xenstore/dom0/home.c), and the rest. */
 static int write_home(const struct home *h, const struct xl_config *cfg,
 		      const struct build_info *bi)
 {
 	char rel[32];
-	int rc = dir(h, "", false);
+	int rc = xenstored_write_home(h->xs, h->tx, h->domid, cfg->name);
 
-	rc = rc ? rc : put(h, "name", "%s", cfg->name);
-	rc = rc ? rc : put(h, "domid", "%u", h->domid);
 	rc = rc ? rc
 		: put(h, "memory/static-max", "%lu", cfg->maxmem_mib << 10);
 	rc = rc ? rc : put(h, "memory/target", "%lu", cfg->memory_mib << 10);
@@ -97,12 +75,6 @@ static int write_home(const struct home *h, const struct xl_config *cfg,
 	rc = rc ? rc
 		: put(h, "console/ring-ref", "%lu",
 		      (unsigned long)bi->console_mfn);
-	rc = rc ? rc : dir(h, "device", false);
-	rc = rc ? rc : dir(h, "control", false);
-	rc = rc ? rc : dir(h, "control/shutdown", true);
-	rc = rc ? rc : dir(h, "control/feature-poweroff", true);
-	rc = rc ? rc : dir(h, "control/feature-reboot", true);
-	rc = rc ? rc : dir(h, "data", true);
 	return rc;
 }
 

@@ -47,6 +47,12 @@ struct xenstored_info {
 // top of that file), installed by xenstored_start()
 extern const struct xenbus_transport xenstored_xenbus;
 
+// tools/xenstore/dom0/home.c: a domain's home, as libxl lays it out
+int xenstored_home_path(char *path, size_t size, domid_t domid,
+			const char *rel);
+int xenstored_write_home(struct xsc *xs, xs_tx_t tx, domid_t domid,
+			 const char *name);
+
 // tools/xenstore/dom0/service.c
 int xenstored_start(void);
 bool xenstored_running(void);
