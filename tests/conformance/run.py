@@ -26,7 +26,7 @@ import paravane_test as pt  # noqa: E402
 
 # Xen's options for a kernel, where Xen's defaults are not what Paravane
 # offers: grant tables of version 1 only (Xen's default maximum is 2).
-XEN_OPTIONS = {"grant": "gnttab=max-ver:1"}
+XEN_OPTIONS = {"grant": "gnttab=max-ver:1", "grant_copy": "gnttab=max-ver:1"}
 
 
 def run_kernel(kernel, args):
