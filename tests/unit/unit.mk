@@ -41,6 +41,7 @@ UNIT_SRCS_test_time_scale := hypervisor/common/time_scale.c
 UNIT_SRCS_test_vsnprintf := lib/vsnprintf.c
 UNIT_SRCS_test_page_type := $(UNIT_MM) $(UNIT_DIR)/pt_fixture.c \
 	hypervisor/arch/x86/pv/page_type.c hypervisor/arch/x86/pv/descriptor.c
+UNIT_SRCS_test_descriptor_page := $(UNIT_SRCS_test_page_type)
 UNIT_SRCS_test_elf := lib/pv_elf.c $(UNIT_DIR)/elf_image.c
 UNIT_EVENTS := hypervisor/common/event_channel.c \
 	hypervisor/common/event_2l.c $(UNIT_DIR)/ev_fixture.c $(UNIT_DOMAINS)
@@ -68,7 +69,7 @@ UNIT_SRCS_test_xenbus := pvguest/xenbus/xenbus.c pvguest/xenbus/state.c \
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
-	test_vsnprintf test_page_type test_elf test_event_channel \
+	test_vsnprintf test_page_type test_descriptor_page test_elf test_event_channel \
 	test_event_delivery test_grant_table test_sched_credit test_domctl \
 	test_cpio test_xlcfg test_consback test_xenbus $(UNIT_XS_NAMES)
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
