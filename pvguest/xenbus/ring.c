@@ -20,7 +20,9 @@
  * The reader. Thread "xenbus" reads every message off the response ring:
  * a reply goes to the pending request with its req_id (and wakes it), a
  * WATCH_EVENT to the watch thread (watch.c). A reply for nobody (its
- * request timed out) is dropped.
+ * request timed out) is dropped. The checks and parsing that need no
+ * thread or lock (indices, a header, matching a reply, splitting an
+ * event) are ring_msg.c's, which the host tests link.
  *
  * Trust. xenstored is trusted to answer, not to be sane: indices that
  * claim more than a ring holds, a payload over XENSTORE_PAYLOAD_MAX or
@@ -50,18 +52,6 @@
 #include <paravane/printf.h>
 #include <paravane/string.h>
 
-/* A request waiting for its reply (on its sender's stack). */
-struct pending {
-	struct pending *next;
-	uint32_t req_id;
-	uint32_t type; /* its reply has this type, or XS_ERROR */
-	bool done;     /* set last, with a release store, by the reader */
-	int rc;
-	char *reply;
-	uint32_t len;
-	struct waitq wq; /* its sender sleeps here */
-};
-
 enum { RING_NONE, RING_CONNECTING, RING_UP };
 
 static struct xenstore_domain_interface *intf;
@@ -72,7 +62,7 @@ static struct waitq ring_wq = WAITQ_INIT;   /* the channel fired */
 static struct waitq writer_wq = WAITQ_INIT; /* the writer turn is free */
 static spinlock_t lock = SPINLOCK_INIT;	    /* pending, next_req_id */
 static bool rsp_unsent, req_unsent; /* indices moved since we notified */
-static struct pending *pending;
+static struct xenbus_pending *pending;
 static uint32_t next_req_id = 1;
 static int writer_busy;
 static bool broken;
@@ -96,7 +86,7 @@ static void ring_break(const char *why)
 		return;
 	printk("xenbus: the xenstore ring is broken: %s\n", why);
 	flags = spin_lock_irqsave(&lock);
-	for (struct pending *p = pending; p; p = p->next) {
+	for (struct xenbus_pending *p = pending; p; p = p->next) {
 		p->rc = -EIO;
 		__atomic_store_n(&p->done, true, __ATOMIC_RELEASE);
 		wake_up(&p->wq); /* under the lock: see deliver_reply() */
@@ -106,34 +96,14 @@ static void ring_break(const char *why)
 	wake_up(&ring_wq);
 }
 
-/* Bytes of the response ring we may read; -EIO if they cannot be. */
-static int rsp_avail(void)
-{
-	XENSTORE_RING_IDX n = READ_ONCE(intf->rsp_prod) - intf->rsp_cons;
-
-	if (READ_ONCE(intf->error) || n > XENSTORE_RING_SIZE)
-		return -EIO;
-	return (int)n;
-}
-
-/* Free bytes in the request ring; -EIO if the indices cannot be. */
-static int req_room(void)
-{
-	XENSTORE_RING_IDX used = intf->req_prod - READ_ONCE(intf->req_cons);
-
-	if (READ_ONCE(intf->error) || used > XENSTORE_RING_SIZE)
-		return -EIO;
-	return (int)(XENSTORE_RING_SIZE - used);
-}
-
 static bool readable(void)
 {
-	return is_broken() || rsp_avail() != 0;
+	return is_broken() || xenbus_rsp_avail(intf) != 0;
 }
 
 static bool writable(void)
 {
-	return is_broken() || req_room() != 0;
+	return is_broken() || xenbus_req_room(intf) != 0;
 }
 
 /*
@@ -154,27 +124,19 @@ static int read_exact(void *buf, uint32_t len)
 	char *dst = buf;
 
 	while (len) {
-		int avail;
-		uint32_t off, n;
+		int n;
 
 		if (!readable())
 			notify(&rsp_unsent); /* what we freed, before we sleep */
 		wait_event(ring_wq, readable());
 		if (is_broken())
 			return -EIO;
-		avail = rsp_avail();
-		if (avail < 0)
+		n = xenbus_rsp_take(intf, dst, len);
+		if (n < 0)
 			return -EIO;
-		off = MASK_XENSTORE_IDX(intf->rsp_cons);
-		n = MIN(len, (uint32_t)avail);
-		n = MIN(n, XENSTORE_RING_SIZE - off);
-		rmb(); /* the index before the bytes it publishes */
-		memcpy(dst, (const char *)intf->rsp + off, n);
-		mb(); /* the bytes read before xenstored may reuse them */
-		intf->rsp_cons += n;
 		rsp_unsent = true;
 		dst += n;
-		len -= n;
+		len -= (uint32_t)n;
 	}
 	return 0;
 }
@@ -192,7 +154,7 @@ static int write_all(const void *buf, uint32_t len, uint64_t deadline)
 			notify(&req_unsent); /* what we wrote, before we sleep */
 		if (!wait_event_until(ring_wq, writable(), deadline))
 			return -ETIMEDOUT;
-		room = is_broken() ? -EIO : req_room();
+		room = is_broken() ? -EIO : xenbus_req_room(intf);
 		if (room < 0)
 			return -EIO;
 		off = MASK_XENSTORE_IDX(intf->req_prod);
@@ -212,27 +174,10 @@ static int write_all(const void *buf, uint32_t len, uint64_t deadline)
 /* Hand a reply to its request (or drop it: nobody waits any more). */
 static void deliver_reply(const struct xsd_sockmsg *h, char *body)
 {
-	struct pending *found = NULL;
 	unsigned long flags = spin_lock_irqsave(&lock);
+	struct xenbus_pending *found = xenbus_reply_match(&pending, h, body);
 
-	for (struct pending **pp = &pending; *pp; pp = &(*pp)->next) {
-		if ((*pp)->req_id == h->req_id) {
-			found = *pp;
-			*pp = found->next;
-			break;
-		}
-	}
 	if (found) {
-		if (h->type == XS_ERROR) {
-			found->rc = xenbus_errno(body);
-			kfree(body);
-		} else if (h->type != found->type) {
-			found->rc = -EIO; /* not an answer to what we asked */
-			kfree(body);
-		} else {
-			found->reply = body;
-			found->len = h->len;
-		}
 		__atomic_store_n(&found->done, true, __ATOMIC_RELEASE);
 		/* Under the lock: its sender takes the lock (forget())
 		 * before it returns, so its stack outlives the wake. */
@@ -246,12 +191,10 @@ static void deliver_reply(const struct xsd_sockmsg *h, char *body)
 /* A WATCH_EVENT's payload: "path\0token\0"; anything else is dropped. */
 static void deliver_event(char *body, uint32_t len)
 {
-	size_t plen = strlen(body), end = plen + 1;
+	const char *token;
 
-	while (end < len && body[end])
-		end++;
-	if (plen < len && end < len) /* both strings end inside the payload */
-		xenbus_watch_event(body, body + plen + 1);
+	if (xenbus_event_split(body, len, &token))
+		xenbus_watch_event(body, token);
 	kfree(body);
 }
 
@@ -263,7 +206,7 @@ static int reader(void *arg)
 
 		if (read_exact(&h, sizeof(h)))
 			break;
-		if (h.len > XENSTORE_PAYLOAD_MAX) {
+		if (!xenbus_msg_fits(&h)) {
 			ring_break("a reply over XENSTORE_PAYLOAD_MAX");
 			break;
 		}
@@ -302,11 +245,11 @@ static void release_writer(void)
 }
 
 /* Take p off the pending list if it is still there. */
-static void forget(struct pending *p)
+static void forget(struct xenbus_pending *p)
 {
 	unsigned long flags = spin_lock_irqsave(&lock);
 
-	for (struct pending **pp = &pending; *pp; pp = &(*pp)->next) {
+	for (struct xenbus_pending **pp = &pending; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
 			break;
@@ -315,7 +258,7 @@ static void forget(struct pending *p)
 	spin_unlock_irqrestore(&lock, flags);
 }
 
-static bool is_done(struct pending *p)
+static bool is_done(struct xenbus_pending *p)
 {
 	return __atomic_load_n(&p->done, __ATOMIC_ACQUIRE);
 }
@@ -343,7 +286,7 @@ static int ring_request(uint32_t type, xenbus_transaction_t tx,
 			const void *payload, uint32_t len, char **reply,
 			uint32_t *reply_len)
 {
-	struct pending p = {.wq = WAITQ_INIT};
+	struct xenbus_pending p = {.wq = WAITQ_INIT};
 	struct xsd_sockmsg h = {.type = type, .tx_id = tx, .len = len};
 	uint64_t deadline = time_now() + XENBUS_TIMEOUT_NS;
 	unsigned long flags;

@@ -1,5 +1,6 @@
-# Fuzz targets: the parsers of untrusted input and the console backend's
-# rings (whose page a frontend may write at will), built from the real
+# Fuzz targets: the parsers of untrusted input, the console backend's
+# rings (whose page a frontend may write at will) and a domU's xenstore
+# ring client (whose response ring xenstored fills), built from the real
 # sources with clang's libFuzzer, AddressSanitizer and
 # UndefinedBehaviorSanitizer. "make test-fuzz" runs every target for
 # FUZZ_TIME seconds from its seed corpus (tests/fuzz/corpus/<name>/); its
@@ -29,8 +30,11 @@ FUZZ_SRCS_fuzz_xlcfg := tools/ctrl/xlcfg.c lib/strutil.c
 FUZZ_SRCS_fuzz_xs_wire := $(wildcard tools/xenstore/core/*.c)
 FUZZ_SRCS_fuzz_consring := drivers-back/console/ring.c \
 	drivers-back/console/log.c
+FUZZ_SRCS_fuzz_xenbus_ring := pvguest/xenbus/ring_msg.c \
+	pvguest/xenbus/xenbus.c pvguest/kernel/errno.c lib/strutil.c
 
-FUZZ_NAMES := fuzz_elf fuzz_cpio fuzz_xlcfg fuzz_xs_wire fuzz_consring
+FUZZ_NAMES := fuzz_elf fuzz_cpio fuzz_xlcfg fuzz_xs_wire fuzz_consring \
+	fuzz_xenbus_ring
 FUZZ_TARGETS := $(patsubst %,$(FUZZ_BUILD)/%,$(FUZZ_NAMES))
 
 $(FUZZ_BUILD)/obj/%.c.o: %.c Makefile $(FUZZ_DIR)/fuzz.mk
@@ -48,6 +52,13 @@ $(FUZZ_BUILD)/obj/drivers-back/%.c.o \
 $(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_consring.c.o: \
 	FUZZ_CFLAGS += -Idrivers-back/console
 
+# pvguest's code and its target see pvguest's headers and, as pvguest
+# does, the latest guest interface rather than the hypervisor's view.
+$(FUZZ_BUILD)/obj/pvguest/%.c.o \
+$(FUZZ_BUILD)/obj/$(FUZZ_DIR)/fuzz_xenbus_ring.c.o: FUZZ_CFLAGS += \
+	-Ipvguest/include -U__XEN__ \
+	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
+
 define FUZZ_PROGRAM
 $(FUZZ_BUILD)/$(1): $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_DIR)/$(1).c \
 		$(FUZZ_SRCS_$(1)))
@@ -60,7 +71,8 @@ $(foreach t,$(FUZZ_NAMES),$(eval $(call FUZZ_PROGRAM,$(t))))
 test-fuzz: $(FUZZ_TARGETS)
 	@$(FUZZ_DIR)/run.sh $(FUZZ_TIME) $(FUZZ_BUILD) $(FUZZ_TARGETS)
 
-# The seeds: xenstore client streams (gen_xs_corpus.py), images built
+# The seeds: xenstore client streams (gen_xs_corpus.py), xenstored's
+# responses on a domU's ring (gen_xenbus_ring_corpus.py), images built
 # like the unit tests', and the pvguest hello kernel (stripped) when it
 # has been built.
 FUZZ_GEN_ELF := $(FUZZ_BUILD)/gen_elf_corpus
@@ -74,6 +86,7 @@ $(FUZZ_GEN_ELF): $(FUZZ_DIR)/gen_elf_corpus.c tests/unit/elf_image.c \
 
 fuzz-corpus: $(FUZZ_GEN_ELF)
 	$(Q)$(FUZZ_DIR)/gen_xs_corpus.py $(FUZZ_DIR)/corpus/xs_wire
+	$(Q)$(FUZZ_DIR)/gen_xenbus_ring_corpus.py $(FUZZ_DIR)/corpus/xenbus_ring
 	@mkdir -p $(FUZZ_DIR)/corpus/elf
 	$(Q)$(FUZZ_GEN_ELF) $(FUZZ_DIR)/corpus/elf
 	$(Q)if [ -f $(BUILD)/pvguest/hello.elf ]; then \

@@ -66,12 +66,16 @@ UNIT_SRCS_test_consback := drivers-back/console/ring.c \
 # pvguest's xenstore client over the fixture's scripted transport.
 UNIT_SRCS_test_xenbus := pvguest/xenbus/xenbus.c pvguest/xenbus/state.c \
 	pvguest/kernel/errno.c lib/strutil.c $(UNIT_DIR)/xb_fixture.c
+# Its ring's message level, with the same fixture's heap.
+UNIT_SRCS_test_xenbus_ring := $(UNIT_SRCS_test_xenbus) \
+	pvguest/xenbus/ring_msg.c
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
 	test_vsnprintf test_page_type test_descriptor_page test_elf test_event_channel \
 	test_event_delivery test_grant_table test_sched_credit test_domctl \
-	test_cpio test_xlcfg test_consback test_xenbus $(UNIT_XS_NAMES)
+	test_cpio test_xlcfg test_consback test_xenbus test_xenbus_ring \
+	$(UNIT_XS_NAMES)
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
 
 # dom0's toolstack (tools/ctrl) and its tests see the toolstack headers.
@@ -88,6 +92,7 @@ $(UNIT_BUILD)/obj/tests/unit/test_consback.c.o: \
 # pvguest's code and its tests see pvguest's headers and, as pvguest
 # does, the latest guest interface rather than the hypervisor's view.
 $(UNIT_BUILD)/obj/pvguest/%.c.o $(UNIT_BUILD)/obj/tests/unit/test_xenbus.c.o \
+$(UNIT_BUILD)/obj/tests/unit/test_xenbus_ring.c.o \
 $(UNIT_BUILD)/obj/tests/unit/xb_fixture.c.o: UNIT_EXTRA_CFLAGS := \
 	-Ipvguest/include -U__XEN__ \
 	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
