@@ -12,6 +12,11 @@
  * xenbus_unwatch() returns only once the function is not running and
  * will not run again (unless it is the function itself that unwatches).
  *
+ * The queue holds at most XENBUS_MAX_QUEUED events; those beyond, or
+ * that find no memory, are dropped and counted (xenbus_watch_dropped()).
+ * One step of xenwatch, xenbus_watch_dispatch(), is its own function,
+ * so the unit tests can run it in place of the thread.
+ *
  * Lock: watch_lock guards the list of watches, the queue and the
  * watch running now.
  */
@@ -31,8 +36,6 @@ struct event {
 	char *token;
 	char path[];
 };
-
-#define MAX_QUEUED 1024 /* events beyond this are dropped, and counted */
 
 static spinlock_t watch_lock = SPINLOCK_INIT;
 static struct xenbus_watch *watches;
@@ -72,26 +75,43 @@ static bool have_events(void)
 	return READ_ONCE(queue_head) != NULL;
 }
 
+/*
+ * Run the next queued event: call its watch's function, if the watch is
+ * still registered, then wake those waiting for it to return. False if
+ * the queue was empty. Only xenwatch (or a unit test) calls it.
+ */
+bool xenbus_watch_dispatch(void)
+{
+	struct xenbus_watch *w;
+	struct event *e;
+	unsigned long flags;
+
+	e = next_event(&w);
+	if (!e)
+		return false;
+	if (w)
+		w->fn(w, e->path);
+	kfree(e);
+	flags = spin_lock_irqsave(&watch_lock);
+	running = NULL;
+	spin_unlock_irqrestore(&watch_lock, flags);
+	wake_up(&idle_wq);
+	return true;
+}
+
 static int xenwatch_thread(void *arg)
 {
 	for (;;) {
-		struct xenbus_watch *w;
-		struct event *e;
-		unsigned long flags;
-
 		wait_event(queue_wq, have_events());
-		e = next_event(&w);
-		if (!e)
-			continue;
-		if (w)
-			w->fn(w, e->path);
-		kfree(e);
-		flags = spin_lock_irqsave(&watch_lock);
-		running = NULL;
-		spin_unlock_irqrestore(&watch_lock, flags);
-		wake_up(&idle_wq);
+		xenbus_watch_dispatch();
 	}
 	return 0;
+}
+
+/* Events dropped so far: the queue was full or memory ran out. */
+unsigned long xenbus_watch_dropped(void)
+{
+	return __atomic_load_n(&dropped, __ATOMIC_RELAXED);
 }
 
 /* Start thread xenwatch once; false if it cannot run. */
@@ -129,7 +149,7 @@ void xenbus_watch_event(const char *path, const char *token)
 	memcpy(e->token, token, tlen);
 	e->next = NULL;
 	flags = spin_lock_irqsave(&watch_lock);
-	if (queued >= MAX_QUEUED) {
+	if (queued >= XENBUS_MAX_QUEUED) {
 		spin_unlock_irqrestore(&watch_lock, flags);
 		kfree(e);
 		if (!__atomic_fetch_add(&dropped, 1, __ATOMIC_RELAXED))

@@ -36,7 +36,10 @@ struct xenbus_pending *xenbus_reply_match(struct xenbus_pending **list,
 bool xenbus_event_split(const char *body, uint32_t len, const char **token);
 
 // xenbus/watch.c
+#define XENBUS_MAX_QUEUED 1024 /* watch events beyond this are dropped */
 bool xenbus_in_watch(void);
+bool xenbus_watch_dispatch(void);
+unsigned long xenbus_watch_dropped(void);
 
 // xenbus/xenbus.c
 int xenbus_send_watch(const char *path, const char *token, bool add);

@@ -65,16 +65,23 @@ UNIT_SRCS_test_consback := drivers-back/console/ring.c \
 	drivers-back/console/log.c
 # pvguest's xenstore client over the fixture's scripted transport.
 UNIT_SRCS_test_xenbus := pvguest/xenbus/xenbus.c pvguest/xenbus/state.c \
-	pvguest/kernel/errno.c lib/strutil.c $(UNIT_DIR)/xb_fixture.c
+	pvguest/kernel/errno.c lib/strutil.c $(UNIT_DIR)/xb_fixture.c \
+	$(UNIT_DIR)/xb_watch_fake.c
 # Its ring's message level, with the same fixture's heap.
 UNIT_SRCS_test_xenbus_ring := $(UNIT_SRCS_test_xenbus) \
 	pvguest/xenbus/ring_msg.c
+# Its watches: the real watch.c, run a step at a time, over the same
+# transport, with a fake vCPU and thread.
+UNIT_SRCS_test_xenbus_watch := pvguest/xenbus/watch.c \
+	pvguest/xenbus/xenbus.c pvguest/kernel/errno.c lib/strutil.c \
+	$(UNIT_DIR)/xb_fixture.c $(UNIT_DIR)/xb_thread.c
 
 UNIT_NAMES := test_bootmem test_buddy test_frame_table test_xmalloc \
 	test_cmdline test_multiboot2 test_timer test_time_scale \
 	test_vsnprintf test_page_type test_descriptor_page test_elf test_event_channel \
 	test_event_delivery test_grant_table test_sched_credit test_domctl \
 	test_cpio test_xlcfg test_consback test_xenbus test_xenbus_ring \
+	test_xenbus_watch \
 	$(UNIT_XS_NAMES)
 UNIT_TESTS := $(patsubst %,$(UNIT_BUILD)/%,$(UNIT_NAMES))
 
@@ -93,7 +100,10 @@ $(UNIT_BUILD)/obj/tests/unit/test_consback.c.o: \
 # does, the latest guest interface rather than the hypervisor's view.
 $(UNIT_BUILD)/obj/pvguest/%.c.o $(UNIT_BUILD)/obj/tests/unit/test_xenbus.c.o \
 $(UNIT_BUILD)/obj/tests/unit/test_xenbus_ring.c.o \
-$(UNIT_BUILD)/obj/tests/unit/xb_fixture.c.o: UNIT_EXTRA_CFLAGS := \
+$(UNIT_BUILD)/obj/tests/unit/test_xenbus_watch.c.o \
+$(UNIT_BUILD)/obj/tests/unit/xb_fixture.c.o \
+$(UNIT_BUILD)/obj/tests/unit/xb_watch_fake.c.o \
+$(UNIT_BUILD)/obj/tests/unit/xb_thread.c.o: UNIT_EXTRA_CFLAGS := \
 	-Ipvguest/include -U__XEN__ \
 	-D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
 

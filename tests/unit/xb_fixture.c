@@ -1,7 +1,8 @@
 /*
  * The xenbus client's unit-test fixture (see xb_fixture.h): a scripted
  * transport, the heap, the ring's entry points, the watch calls and the
- * sleeping primitives that xenbus.c and state.c use.
+ * sleeping primitives that xenbus.c and state.c use. The watch calls
+ * themselves are in xb_watch_fake.c, left out where watch.c is tested.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -233,50 +234,6 @@ int xb_teardown(void **state)
 	assert_false(xb_watch && xb_watch->registered);
 	assert_int_equal(xb_live_blocks, 0);
 	return 0;
-}
-
-/* Watches (watch.c): registered and taken back, nothing more. */
-int xenbus_watch(struct xenbus_watch *w, const char *path, xenbus_watch_fn fn,
-		 void *arg)
-{
-	size_t len = strlen(path) + 1;
-
-	if (w->registered)
-		return -EBUSY;
-	if (xb_watch_rc)
-		return xb_watch_rc;
-	*w = (struct xenbus_watch){.fn = fn, .arg = arg};
-	w->path = kmalloc(len);
-	assert_non_null(w->path);
-	memcpy(w->path, path, len);
-	snprintf(w->token, sizeof(w->token), "xb%u", ++xb_watches);
-	w->registered = true;
-	xb_watch = w;
-	return 0;
-}
-
-int xenbus_unwatch(struct xenbus_watch *w)
-{
-	if (!w->registered)
-		return -ENOENT;
-	kfree(w->path);
-	w->path = NULL;
-	w->registered = false;
-	xb_unwatches++;
-	return 0;
-}
-
-bool xenbus_in_watch(void)
-{
-	return xb_in_watch;
-}
-
-/* Run the registered watch's function, as xenwatch would. */
-void xb_fire_watch(void)
-{
-	assert_non_null(xb_watch);
-	assert_true(xb_watch->registered);
-	xb_watch->fn(xb_watch, xb_watch->path);
 }
 
 /* Sleeping (sched/wait.c): a thread that sleeps runs xb_sleep. */

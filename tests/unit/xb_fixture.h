@@ -11,7 +11,8 @@
  *
  * The kernel heap is the C heap with a count of live blocks (a test ends
  * with none). xenbus_watch() and xenbus_unwatch() are fakes that only
- * record the watch (watch.c needs pvguest's threads), and a thread that
+ * record the watch (xb_watch_fake.c; test_xenbus_watch links the real
+ * watch.c with xb_thread.c's threads instead), and a thread that
  * sleeps (schedule()) runs the test's xb_sleep hook instead: it may
  * script the next reply and fire the watch, or let the deadline pass.
  */
